@@ -1,0 +1,170 @@
+package io.flowstate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowstate.gateway.GatewayVerticle;
+import io.flowstate.sequencer.SequencerVerticle;
+import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.config.SequencerConfig;
+import io.flowstate.shared.protocol.Json;
+import io.flowstate.shared.store.Database;
+import io.flowstate.testkit.TestInfra;
+import io.flowstate.testkit.WsTestClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real FlowState topology inside the test JVM: one sequencer and N gateways (own HTTP ports)
+ * against real Redis and a fresh PostgreSQL database, with a channel prefix of its own so that
+ * concurrent clusters on one Redis never see each other. Blocking helpers are for the test thread.
+ */
+final class TestCluster implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  final Vertx vertx = Vertx.vertx();
+  final String redisUrl = TestInfra.redisUrl();
+  final String pgUrl = TestInfra.pgUrl();
+  final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+  final List<GatewayVerticle> gateways = new ArrayList<>();
+  private final List<WsTestClient> clients = new ArrayList<>();
+  private String sequencerDeployment;
+  private SequencerVerticle sequencer;
+  private Pool pool;
+
+  static TestCluster start(int gatewayCount) {
+    return start(gatewayCount, b -> b);
+  }
+
+  static TestCluster start(int gatewayCount, UnaryOperator<GatewayConfig.Builder> tweak) {
+    TestCluster cluster = new TestCluster();
+    cluster.startSequencer();
+    for (int i = 0; i < gatewayCount; i++) {
+      cluster.startGateway(tweak);
+    }
+    return cluster;
+  }
+
+  SequencerConfig sequencerConfig() {
+    return SequencerConfig.defaults().withStores(redisUrl, pgUrl).withRedisPrefix(prefix);
+  }
+
+  void startSequencer() {
+    sequencer = new SequencerVerticle(sequencerConfig());
+    sequencerDeployment = block(vertx.deployVerticle(sequencer));
+  }
+
+  void stopSequencer() {
+    block(vertx.undeploy(sequencerDeployment));
+    sequencer = null;
+  }
+
+  SequencerVerticle sequencer() {
+    return sequencer;
+  }
+
+  GatewayVerticle startGateway(UnaryOperator<GatewayConfig.Builder> tweak) {
+    GatewayConfig config = tweak.apply(GatewayConfig.builder()
+        .gatewayId(prefix + "-gw" + gateways.size())
+        .http("127.0.0.1", 0)
+        .stores(redisUrl, pgUrl)
+        .redisPrefix(prefix)
+        .guestAccess(true)).build();
+    GatewayVerticle gateway = new GatewayVerticle(config);
+    block(vertx.deployVerticle(gateway));
+    gateways.add(gateway);
+    return gateway;
+  }
+
+  int port(int gateway) {
+    return gateways.get(gateway).port();
+  }
+
+  /** A connected client whose welcome frame was consumed; {@code guest} fixes its user id. */
+  WsTestClient connect(int gateway, String guest) {
+    WsTestClient client = WsTestClient.connect(vertx, port(gateway), "/v1/ws?guest=" + guest + "&name=" + guest,
+        Map.of());
+    JsonNode welcome = client.next(WAIT);
+    if (!"welcome".equals(welcome.path("type").asText())) {
+      throw new AssertionError("expected welcome, got " + welcome);
+    }
+    clients.add(client);
+    return client;
+  }
+
+  /** Sends join and returns the joined frame. */
+  static JsonNode join(WsTestClient client, String room, Long since) {
+    var frame = Json.object().put("type", "join").put("room", room).put("rid", "join-" + room);
+    if (since != null) {
+      frame.put("since", since);
+    }
+    client.send(frame);
+    return client.next("joined", WAIT);
+  }
+
+  static void sendOp(WsTestClient client, String room, String id, JsonNode op) {
+    client.send(Json.object().put("type", "op").put("room", room).put("id", id).put("rid", "r-" + id).set("op", op));
+  }
+
+  static JsonNode createRect(String shapeId, double x, double y) {
+    var shape = Json.object().put("id", shapeId).put("type", "rect").put("x", x).put("y", y).put("w", 10).put("h", 10);
+    return Json.object().put("kind", "create_shape").set("shape", shape);
+  }
+
+  static JsonNode move(String shapeId, double x, double y) {
+    return Json.object().put("kind", "move_shape").put("id", shapeId).put("x", x).put("y", y);
+  }
+
+  Pool pool() {
+    if (pool == null) {
+      pool = Database.pool(vertx, pgUrl, 2);
+    }
+    return pool;
+  }
+
+  /** Polls an asynchronous check on a Vert.x timer until it holds; fails after {@link #WAIT}. */
+  void awaitTrue(String what, java.util.function.Supplier<Future<Boolean>> check) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + WAIT.toMillis();
+    vertx.setPeriodic(0, 50, timer -> check.get().onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        vertx.cancelTimer(timer);
+        done.tryComplete();
+      } else if (System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(timer);
+        done.tryFail("timed out waiting until " + what);
+      }
+    }));
+    block(done.future());
+  }
+
+  <T> T block(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("operation did not complete: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(c -> {
+      try {
+        c.close();
+      } catch (RuntimeException ignored) {
+        // already closed
+      }
+    });
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cluster did not stop: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.flowstate.gateway;
+
+import io.flowstate.gateway.http.HealthHandler;
+import io.flowstate.gateway.relay.RoomFeeds;
+import io.flowstate.gateway.relay.SubmitRelay;
+import io.flowstate.gateway.ws.SessionRegistry;
+import io.flowstate.gateway.ws.WsEndpoint;
+import io.flowstate.shared.canvas.CanvasLimits;
+import io.flowstate.shared.canvas.Reducer;
+import io.flowstate.shared.channel.Channels;
+import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.protocol.Delivery;
+import io.flowstate.shared.redis.RedisPublisher;
+import io.flowstate.shared.redis.RedisSubscriber;
+import io.flowstate.shared.store.Database;
+import io.flowstate.shared.store.OpLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway service: WebSocket endpoint, health endpoints and the static web app on one HTTP
+ * port; Redis links to the sequencer (submissions out, replies in) and to room channels
+ * (committed events in); PostgreSQL for joins and gap repair. Holds nothing a restart can lose.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+
+  private final GatewayConfig config;
+  private Pool pool;
+  private RedisSubscriber subscriber;
+  private RedisPublisher publisher;
+  private SessionRegistry sessions;
+  private RoomFeeds feeds;
+  private SubmitRelay relay;
+  private WsEndpoint endpoint;
+  private HttpServer server;
+  private volatile boolean draining;
+
+  public GatewayVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.pgUrl(), config.pgPoolSize());
+    subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.gatewayId());
+    publisher = new RedisPublisher(vertx, config.redisUrl(), config.gatewayId());
+    sessions = new SessionRegistry();
+    feeds = new RoomFeeds(vertx, config, new Channels(config.redisPrefix()), subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.defaults()));
+    relay = new SubmitRelay(vertx, config, new Channels(config.redisPrefix()), publisher, sessions::get);
+    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay);
+    feeds.onCommitted(relay::committed);
+    relay.onTimeout(feeds::catchUp);
+    Channels channels = new Channels(config.redisPrefix());
+    String replyChannel = channels.gateway(config.gatewayId());
+    subscriber.messageHandler((channel, payload) -> {
+      if (channel.equals(replyChannel)) {
+        onDelivery(payload);
+      } else {
+        feeds.onMessage(channel, payload);
+      }
+    });
+    subscriber.reconnectHandler(feeds::onReconnect);
+    return pool.query("SELECT 1").execute()
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "gateway cannot reach PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
+        .compose(v -> publisher.start().compose(x -> subscriber.start())
+            .compose(x -> subscriber.subscribe(replyChannel))
+            .recover(e -> Future.failedFuture(new IllegalStateException(
+                "gateway cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
+        .compose(v -> startHttp())
+        .onSuccess(s -> {
+          endpoint.startHeartbeats();
+          LOG.info("gateway " + config.gatewayId() + " listening on " + config.httpHost() + ":" + s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    endpoint.stopHeartbeats();
+    sessions.all().forEach(s -> s.close((short) 1001, "server shutting down"));
+    return (server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> Future.join(subscriber.close(), publisher.close()))
+        .eventually(() -> pool.close());
+  }
+
+  /** The bound HTTP port (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The room feeds, for tests that simulate lost events. */
+  public RoomFeeds feeds() {
+    return feeds;
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  private Future<HttpServer> startHttp() {
+    Router router = Router.router(vertx);
+    HealthHandler health = new HealthHandler(() -> draining,
+        () -> subscriber.connected() && publisher.connected(),
+        () -> pool.query("SELECT 1").execute().mapEmpty());
+    router.get("/v1/ws").handler(endpoint::handle);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(transportCeiling())
+        .setMaxWebSocketMessageSize(transportCeiling());
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .onSuccess(s -> server = s)
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "gateway cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)));
+  }
+
+  /**
+   * The WebSocket transport accepts messages up to 4x the frame limit, so that an oversized
+   * message is read whole and refused with a clean close 1009 by the endpoint; beyond this ceiling
+   * the transport drops the connection outright.
+   */
+  private int transportCeiling() {
+    return (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
+  }
+
+  private void onDelivery(String payload) {
+    try {
+      relay.delivered(Delivery.decode(payload));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "dropping malformed delivery: " + e.getMessage());
+    }
+  }
+}

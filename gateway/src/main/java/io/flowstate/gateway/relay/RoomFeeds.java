@@ -1,0 +1,301 @@
+package io.flowstate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.flowstate.gateway.relay.RoomFeed.Member;
+import io.flowstate.gateway.ws.Session;
+import io.flowstate.shared.canvas.Reducer;
+import io.flowstate.shared.channel.Channels;
+import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.protocol.ErrorCode;
+import io.flowstate.shared.protocol.FlowStateException;
+import io.flowstate.shared.protocol.Json;
+import io.flowstate.shared.protocol.OpEvent;
+import io.flowstate.shared.protocol.ServerFrames;
+import io.flowstate.shared.protocol.User;
+import io.flowstate.shared.redis.RedisSubscriber;
+import io.flowstate.shared.store.OpLog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The committed-event side of a gateway: one {@link RoomFeed} per room with local members, fed by
+ * the room's Redis channel. Joins never race the stream: the member is registered (buffering)
+ * before the subscription is confirmed and before the op log is read, and only events above the
+ * loaded version are released to it. Gaps (lost pub/sub messages, a Redis reconnect) are filled
+ * from PostgreSQL before later events are delivered. Runs on the gateway's event loop.
+ */
+public final class RoomFeeds {
+  private static final Logger LOG = Logger.getLogger(RoomFeeds.class.getName());
+  private static final long REPAIR_RETRY_MS = 500;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Channels channels;
+  private final RedisSubscriber subscriber;
+  private final OpLog log;
+  private final Reducer reducer;
+  private final Map<String, RoomFeed> feeds = new HashMap<>();
+  private final Map<String, Promise<Void>> starting = new HashMap<>();
+  private Consumer<OpEvent> committedListener = e -> { };
+  private EventTap tap = (room, version) -> true;
+
+  /** A hook on the raw live stream; returning false drops the event (tests simulate loss). */
+  public interface EventTap {
+    boolean accept(String room, long version);
+  }
+
+  public RoomFeeds(Vertx vertx, GatewayConfig config, Channels channels, RedisSubscriber subscriber, OpLog log, Reducer reducer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.channels = channels;
+    this.subscriber = subscriber;
+    this.log = log;
+    this.reducer = reducer;
+  }
+
+  /** Called with every live committed event (before fan-out), e.g. to settle pending submissions. */
+  public void onCommitted(Consumer<OpEvent> listener) {
+    this.committedListener = listener;
+  }
+
+  public void tap(EventTap tap) {
+    this.tap = tap;
+  }
+
+  public boolean isMember(Session session, String room) {
+    RoomFeed feed = feeds.get(room);
+    return feed != null && feed.members.containsKey(session.id());
+  }
+
+  /** Local users of a room, for {@code members}. */
+  public List<User> members(String room) {
+    List<User> users = new ArrayList<>();
+    RoomFeed feed = feeds.get(room);
+    if (feed != null) {
+      feed.members.values().forEach(m -> users.add(m.session.user()));
+    }
+    return users;
+  }
+
+  public int roomCount() {
+    return feeds.size();
+  }
+
+  /** A Redis message on a room channel. */
+  public void onMessage(String channel, String payload) {
+    String room = channels.roomOf(channel);
+    RoomFeed feed = room == null ? null : feeds.get(room);
+    if (feed == null) {
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = Json.parse(payload);
+    } catch (FlowStateException e) {
+      LOG.warning("dropping malformed event on " + channel);
+      return;
+    }
+    long version = frame.path("version").asLong(-1);
+    if (version < 1 || !tap.accept(room, version)) {
+      return;
+    }
+    committedListener.accept(OpEvent.fromFrame(frame));
+    feed.offer(version, payload);
+  }
+
+  /** After a Redis reconnect: messages may have been lost; catch every feed up from PostgreSQL. */
+  public void onReconnect() {
+    for (RoomFeed feed : feeds.values()) {
+      if (feed.live()) {
+        catchUp(feed);
+      }
+    }
+  }
+
+  /** Checks the committed head of a room and delivers anything this gateway missed. */
+  public void catchUp(String room) {
+    RoomFeed feed = feeds.get(room);
+    if (feed != null && feed.live()) {
+      catchUp(feed);
+    }
+  }
+
+  /**
+   * Joins a session to a room: registers it, makes sure the feed is live, loads state or the
+   * missing ops, sends {@code joined}, then streams. Fails with a {@link FlowStateException}.
+   */
+  public Future<Void> join(Session session, String room, Long since, String rid) {
+    RoomFeed feed = feeds.computeIfAbsent(room, this::openFeed);
+    Member member = new Member(session, rid);
+    feed.members.put(session.id(), member);
+    session.rooms().add(room);
+    return ready(room)
+        .compose(v -> log.head(room))
+        .compose(head -> load(room, head, since, rid, member))
+        .onSuccess(v -> broadcastMembers(room))
+        .recover(e -> {
+          if (feed.members.get(session.id()) == member) {
+            drop(session, room);
+          }
+          return Future.failedFuture(e instanceof FlowStateException ? e
+              : new FlowStateException(ErrorCode.UNAVAILABLE, "room could not be loaded; retry"));
+        });
+  }
+
+  /** Removes a session from a room; the feed closes when its last member leaves. */
+  public void leave(Session session, String room) {
+    if (drop(session, room)) {
+      broadcastMembers(room);
+    }
+  }
+
+  /** Removes a closed session from all its rooms. */
+  public void leaveAll(Session session) {
+    for (String room : new ArrayList<>(session.rooms())) {
+      leave(session, room);
+    }
+  }
+
+  private boolean drop(Session session, String room) {
+    session.rooms().remove(room);
+    RoomFeed feed = feeds.get(room);
+    if (feed == null || feed.members.remove(session.id()) == null) {
+      return false;
+    }
+    if (feed.members.isEmpty()) {
+      feeds.remove(room);
+      starting.remove(room);
+      subscriber.unsubscribe(channels.room(room));
+    }
+    return true;
+  }
+
+  private void broadcastMembers(String room) {
+    RoomFeed feed = feeds.get(room);
+    if (feed == null) {
+      return;
+    }
+    var frame = ServerFrames.members(room, members(room));
+    feed.members.values().forEach(m -> {
+      if (!m.loading()) {
+        m.session.send(frame);
+      }
+    });
+  }
+
+  private RoomFeed openFeed(String room) {
+    RoomFeed feed = new RoomFeed(room, upTo -> repair(room, upTo), this::behind);
+    Promise<Void> live = Promise.promise();
+    starting.put(room, live);
+    subscriber.subscribe(channels.room(room))
+        .compose(v -> log.head(room))
+        .onComplete(ar -> {
+          if (feeds.get(room) != feed) {
+            return;
+          }
+          starting.remove(room);
+          if (ar.succeeded()) {
+            feed.start(ar.result());
+            live.complete();
+          } else {
+            LOG.log(Level.WARNING, "cannot open feed of room " + room + ": " + ar.cause().getMessage());
+            feeds.remove(room);
+            subscriber.unsubscribe(channels.room(room));
+            live.fail(ar.cause());
+          }
+        });
+    return feed;
+  }
+
+  private Future<Void> ready(String room) {
+    Promise<Void> p = starting.get(room);
+    return p == null ? Future.succeededFuture() : p.future();
+  }
+
+  private Future<Void> load(String room, long head, Long since, String rid, Member member) {
+    RoomFeed feed = feeds.get(room);
+    String role = "editor";
+    if (since != null && since <= head && head - since <= config.maxCatchupOps()) {
+      return log.allEvents(room, since, head).map(events -> {
+        ArrayNode ops = Json.array();
+        events.forEach(e -> ops.add(e.toFrame()));
+        if (member.session.closed() || feed.members.get(member.session.id()) != member) {
+          return null;
+        }
+        member.session.send(ServerFrames.joinedWithOps(room, role, head, ops, members(room), rid));
+        feed.loaded(member, head);
+        return null;
+      });
+    }
+    return log.stateAt(room, head, reducer).map(vs -> {
+      if (member.session.closed() || feed.members.get(member.session.id()) != member) {
+        return null;
+      }
+      member.session.send(ServerFrames.joinedWithSnapshot(room, role, head, vs.state().toJson(),
+          vs.state().hash(), members(room), rid));
+      feed.loaded(member, head);
+      return null;
+    });
+  }
+
+  private void repair(String room, long upTo) {
+    RoomFeed feed = feeds.get(room);
+    if (feed == null) {
+      return;
+    }
+    long from = feed.delivered;
+    log.allEvents(room, from, upTo).onComplete(ar -> {
+      if (feeds.get(room) != feed) {
+        return;
+      }
+      if (ar.failed() || ar.result().size() != upTo - from) {
+        LOG.warning("gap repair of room " + room + " (" + from + ", " + upTo + "] incomplete; retrying");
+        vertx.setTimer(REPAIR_RETRY_MS, t -> {
+          if (feeds.get(room) == feed) {
+            feed.repaired();
+          }
+        });
+        return;
+      }
+      ar.result().forEach(e -> offerRepaired(feed, e));
+      feed.repaired();
+    });
+  }
+
+  private void catchUp(RoomFeed feed) {
+    log.head(feed.room).onSuccess(head -> {
+      if (feeds.get(feed.room) == feed && head > feed.delivered && !feed.repairing()) {
+        log.allEvents(feed.room, feed.delivered, head).onSuccess(events -> {
+          if (feeds.get(feed.room) == feed) {
+            events.forEach(e -> offerRepaired(feed, e));
+          }
+        });
+      }
+    });
+  }
+
+  /** An event read from PostgreSQL: it settles pending submissions just like a live one. */
+  private void offerRepaired(RoomFeed feed, OpEvent event) {
+    committedListener.accept(event);
+    feed.offer(event.version(), Json.write(event.toFrame()));
+  }
+
+  private void behind(RoomFeed feed, Member member) {
+    feed.members.remove(member.session.id());
+    member.session.rooms().remove(feed.room);
+    member.session.send(ServerFrames.resync(feed.room, member.cursor));
+    if (feed.members.isEmpty()) {
+      feeds.remove(feed.room);
+      subscriber.unsubscribe(channels.room(feed.room));
+    }
+  }
+}

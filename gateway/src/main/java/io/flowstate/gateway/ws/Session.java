@@ -1,0 +1,91 @@
+package io.flowstate.gateway.ws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.shared.protocol.Json;
+import io.flowstate.shared.protocol.User;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One client connection: who it is, the rooms it joined, its socket. All access happens on the
+ * gateway's event loop. Frames shared by many recipients are encoded once ({@link #sendEncoded})
+ * and only wrapped per connection. The socket's write queue is bounded by the configured outbound
+ * byte limit; {@link #congested} tells the fan-out when this client has fallen behind.
+ */
+public final class Session {
+  private final String id;
+  private final User user;
+  private final ServerWebSocket socket;
+  private final Set<String> rooms = new LinkedHashSet<>();
+  private long lastSeen = System.currentTimeMillis();
+  private boolean closed;
+
+  Session(String id, User user, ServerWebSocket socket) {
+    this.id = id;
+    this.user = user;
+    this.socket = socket;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public User user() {
+    return user;
+  }
+
+  /** Rooms this connection joined (or is joining), in join order. */
+  public Set<String> rooms() {
+    return rooms;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public void send(ObjectNode frame) {
+    if (!closed) {
+      socket.writeTextMessage(Json.write(frame));
+    }
+  }
+
+  /** Sends a text frame from UTF-8 bytes encoded once for all recipients. */
+  public void sendEncoded(byte[] utf8) {
+    if (!closed) {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
+    }
+  }
+
+  /** Whether the outbound buffer is over its limit (the client is not reading fast enough). */
+  public boolean congested() {
+    return socket.writeQueueFull();
+  }
+
+  public void close(short code, String reason) {
+    if (!closed) {
+      closed = true;
+      socket.close(code, reason);
+    }
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  void touch() {
+    lastSeen = System.currentTimeMillis();
+  }
+
+  long lastSeen() {
+    return lastSeen;
+  }
+
+  void ping() {
+    if (!closed) {
+      socket.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.flowstate.sequencer;
+
+import io.flowstate.sequencer.publish.CommitPublisher;
+import io.flowstate.sequencer.room.RoomSequencer;
+import io.flowstate.sequencer.room.ShardOwnership;
+import io.flowstate.sequencer.store.OpStore;
+import io.flowstate.shared.channel.Channels;
+import io.flowstate.shared.config.SequencerConfig;
+import io.flowstate.shared.protocol.Submission;
+import io.flowstate.shared.redis.RedisPublisher;
+import io.flowstate.shared.redis.RedisSubscriber;
+import io.flowstate.shared.store.Database;
+import io.flowstate.shared.store.Migrations;
+import io.flowstate.shared.store.OpLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The sequencer service: applies migrations, subscribes to the shard channels it owns and feeds
+ * every submission to the {@link RoomSequencer}. Fails to deploy, with the cause, when PostgreSQL
+ * or Redis is unreachable at start.
+ */
+public final class SequencerVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(SequencerVerticle.class.getName());
+  private static final long EVICT_EVERY_MS = 30_000;
+
+  private final SequencerConfig config;
+  private final ShardOwnership ownership;
+  private Channels channels;
+  private Pool pool;
+  private RedisSubscriber subscriber;
+  private RedisPublisher publisher;
+  private RoomSequencer sequencer;
+  private long evictTimer;
+
+  public SequencerVerticle(SequencerConfig config) {
+    this(config, ShardOwnership.all(config.shardCount()));
+  }
+
+  public SequencerVerticle(SequencerConfig config, ShardOwnership ownership) {
+    this.config = config;
+    this.ownership = ownership;
+  }
+
+  @Override
+  public Future<?> start() {
+    channels = new Channels(config.redisPrefix());
+    pool = Database.pool(vertx, config.pgUrl(), config.pgPoolSize());
+    publisher = new RedisPublisher(vertx, config.redisUrl(), config.sequencerId());
+    subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.sequencerId());
+    sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), new OpLog(vertx, pool),
+        new CommitPublisher(publisher, channels));
+    subscriber.messageHandler((channel, payload) -> onSubmission(payload));
+    return Migrations.apply(vertx, pool)
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "sequencer cannot prepare PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
+        .compose(v -> publisher.start().compose(x -> subscriber.start())
+            .recover(e -> Future.failedFuture(new IllegalStateException(
+                "sequencer cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
+        .compose(v -> subscribeOwnedShards())
+        .onSuccess(v -> {
+          evictTimer = vertx.setPeriodic(EVICT_EVERY_MS, id -> sequencer.evictIdle());
+          LOG.info("sequencer " + config.sequencerId() + " owns " + ownership.owned().size() + " shards");
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(evictTimer);
+    return Future.join(subscriber.close(), publisher.close()).eventually(() -> pool.close());
+  }
+
+  /** The running sequencer, for metrics and tests. */
+  public RoomSequencer sequencer() {
+    return sequencer;
+  }
+
+  private Future<Void> subscribeOwnedShards() {
+    java.util.List<Future<Void>> all = new java.util.ArrayList<>();
+    for (int shard : ownership.owned()) {
+      all.add(subscriber.subscribe(channels.shard(shard)));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private void onSubmission(String payload) {
+    Submission s;
+    try {
+      s = Submission.decode(payload);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "dropping malformed submission: " + e.getMessage());
+      return;
+    }
+    sequencer.submit(s);
+  }
+}
