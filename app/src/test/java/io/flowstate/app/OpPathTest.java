@@ -62,17 +62,13 @@ class OpPathTest {
     WsTestClient observer = cluster.connect(0, "observer");
     TestCluster.join(observer, room, 1L);
     assertThat(observer.all()).noneMatch(f -> f.path("version").asLong() == 2 && f.path("type").asText().equals("op"));
-    long committedRows = cluster.block(cluster.pool().preparedQuery("SELECT count(*) AS n FROM ops WHERE room = $1")
-        .execute(Tuple.of(room))).iterator().next().getLong("n");
-    assertThat(committedRows).isEqualTo(1);
+    assertThat(cluster.opRows(room)).isEqualTo(1);
     assertThat(client.all()).noneMatch(f -> f.path("version").asLong() == 2);
 
     cluster.block(blocker.query("COMMIT").execute());
     JsonNode event = nextOp(client);
     assertThat(event.path("version").asLong()).isEqualTo(2);
-    long rows = cluster.block(cluster.pool().preparedQuery("SELECT count(*) AS n FROM ops WHERE room = $1 AND version = 2")
-        .execute(Tuple.of(room))).iterator().next().getLong("n");
-    assertThat(rows).isEqualTo(1);
+    assertThat(cluster.opRows(room)).isEqualTo(2);
     blocker.close();
   }
 
@@ -113,9 +109,7 @@ class OpPathTest {
     assertThat(bobs.path("version").asLong()).isEqualTo(2);
     assertThat(bobs.path("author").path("id").asText()).isEqualTo("guest-bob");
 
-    long rows = cluster.block(cluster.pool().preparedQuery("SELECT count(*) AS n FROM ops WHERE room = $1")
-        .execute(Tuple.of(room))).iterator().next().getLong("n");
-    assertThat(rows).isEqualTo(2);
+    assertThat(cluster.opRows(room)).isEqualTo(2);
   }
 
   @Test

@@ -128,6 +128,12 @@ final class TestCluster implements AutoCloseable {
     return pool;
   }
 
+  /** Committed (visible) rows of a room's op log. */
+  long opRows(String room) {
+    return block(pool().preparedQuery("SELECT count(*) AS n FROM ops WHERE room = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(room))).iterator().next().getLong("n");
+  }
+
   /** Polls an asynchronous check on a Vert.x timer until it holds; fails after {@link #WAIT}. */
   void awaitTrue(String what, java.util.function.Supplier<Future<Boolean>> check) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();

@@ -3,9 +3,11 @@ package io.flowstate.shared.redis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,7 +16,8 @@ import java.util.logging.Logger;
  * One dedicated Redis connection that comes back by itself: on loss it reconnects with capped
  * exponential backoff (100 ms doubling to 5 s) and runs the owner's {@code onConnect} again
  * (e.g. to re-subscribe). Owners keep their role: one link for subscribing, one for commands,
- * so per-connection ordering holds.
+ * so per-connection ordering holds. The connection carries its name ({@code CLIENT SETNAME}) so
+ * operators can find it in {@code CLIENT LIST}.
  */
 final class RedisLink {
   private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
@@ -74,7 +77,9 @@ final class RedisLink {
       c.exceptionHandler(e -> lost(c, e));
       c.endHandler(v -> lost(c, null));
       connection = c;
-      onConnect.apply(c).onComplete(init -> {
+      c.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(name))
+          .recover(e -> Future.succeededFuture())
+          .compose(v -> onConnect.apply(c)).onComplete(init -> {
         if (init.succeeded()) {
           everConnected = true;
           backoffMs = MIN_BACKOFF_MS;
