@@ -37,13 +37,20 @@ final class TestCluster implements AutoCloseable {
   private String sequencerDeployment;
   private SequencerVerticle sequencer;
   private Pool pool;
+  private UnaryOperator<SequencerConfig.Builder> sequencerTweak = b -> b;
 
   static TestCluster start(int gatewayCount) {
     return start(gatewayCount, b -> b);
   }
 
   static TestCluster start(int gatewayCount, UnaryOperator<GatewayConfig.Builder> tweak) {
+    return start(gatewayCount, tweak, b -> b);
+  }
+
+  static TestCluster start(int gatewayCount, UnaryOperator<GatewayConfig.Builder> tweak,
+      UnaryOperator<SequencerConfig.Builder> sequencerTweak) {
     TestCluster cluster = new TestCluster();
+    cluster.sequencerTweak = sequencerTweak;
     cluster.startSequencer();
     for (int i = 0; i < gatewayCount; i++) {
       cluster.startGateway(tweak);
@@ -52,7 +59,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   SequencerConfig sequencerConfig() {
-    return SequencerConfig.defaults().withStores(redisUrl, pgUrl).withRedisPrefix(prefix);
+    return sequencerTweak.apply(SequencerConfig.builder().stores(redisUrl, pgUrl).redisPrefix(prefix)).build();
   }
 
   void startSequencer() {

@@ -4,6 +4,8 @@ import io.flowstate.sequencer.publish.CommitPublisher;
 import io.flowstate.sequencer.room.RoomSequencer;
 import io.flowstate.sequencer.room.ShardOwnership;
 import io.flowstate.sequencer.store.OpStore;
+import io.flowstate.sequencer.store.SnapshotWriter;
+import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.SequencerConfig;
 import io.flowstate.shared.protocol.Submission;
@@ -35,6 +37,7 @@ public final class SequencerVerticle extends VerticleBase {
   private RedisPublisher publisher;
   private RoomSequencer sequencer;
   private long evictTimer;
+  private long snapshotTimer;
 
   public SequencerVerticle(SequencerConfig config) {
     this(config, ShardOwnership.all(config.shardCount()));
@@ -51,8 +54,10 @@ public final class SequencerVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.pgUrl(), config.pgPoolSize());
     publisher = new RedisPublisher(vertx, config.redisUrl(), config.sequencerId());
     subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.sequencerId());
-    sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), new OpLog(vertx, pool),
-        new CommitPublisher(publisher, channels));
+    OpLog log = new OpLog(vertx, pool);
+    sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), log,
+        new CommitPublisher(publisher, channels),
+        new SnapshotWriter(vertx, pool, log, new Reducer(config.canvasLimits())));
     subscriber.messageHandler((channel, payload) -> onSubmission(payload));
     return Migrations.apply(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException(
@@ -63,6 +68,8 @@ public final class SequencerVerticle extends VerticleBase {
         .compose(v -> subscribeOwnedShards())
         .onSuccess(v -> {
           evictTimer = vertx.setPeriodic(EVICT_EVERY_MS, id -> sequencer.evictIdle());
+          long snapshotSweep = Math.max(100, Math.min(config.snapshotEveryMs() / 2, EVICT_EVERY_MS));
+          snapshotTimer = vertx.setPeriodic(snapshotSweep, id -> sequencer.snapshotStale());
           LOG.info("sequencer " + config.sequencerId() + " owns " + ownership.owned().size() + " shards");
         });
   }
@@ -70,6 +77,7 @@ public final class SequencerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(evictTimer);
+    vertx.cancelTimer(snapshotTimer);
     return Future.join(subscriber.close(), publisher.close()).eventually(() -> pool.close());
   }
 

@@ -14,6 +14,12 @@ final class Room {
   final CanvasState state;
   long head;
   long lastUsed;
+  /** Version and time of the latest snapshot written (or found at load). */
+  long snapshotVersion;
+  long snapshotAt = System.currentTimeMillis();
+  boolean snapshotting;
+  /** Undo/redo history per author, loaded from the op log on an author's first undo/redo. */
+  final Map<String, UndoHistory> histories = new java.util.HashMap<>();
   private boolean keysComplete;
   private final LinkedHashMap<String, Long> recent;
 

@@ -8,6 +8,8 @@ import io.flowstate.sequencer.store.OpStore.DuplicateOpException;
 import io.flowstate.sequencer.store.OpStore.OpKey;
 import io.flowstate.shared.canvas.CanvasOp;
 import io.flowstate.shared.canvas.Reducer;
+import io.flowstate.shared.canvas.UndoRule;
+import io.flowstate.sequencer.store.SnapshotWriter;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.SequencerConfig;
 import io.flowstate.shared.protocol.Delivery;
@@ -52,15 +54,19 @@ public final class RoomSequencer {
   private final OpLog log;
   private final CommitPublisher publisher;
   private final Reducer reducer;
+  private final SnapshotWriter snapshots;
   private final Map<String, Room> rooms = new HashMap<>();
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
   private final Map<OpKey, Long> knownDuplicates = new HashMap<>();
   private boolean inFlight;
   private long committedOps;
   private long commits;
+  private long snapshotMismatches;
+  private int snapshotsInFlight;
+  private static final int MAX_SNAPSHOTS_IN_FLIGHT = 2;
 
   public RoomSequencer(Vertx vertx, SequencerConfig config, ShardOwnership ownership, OpStore store, OpLog log,
-      CommitPublisher publisher) {
+      CommitPublisher publisher, SnapshotWriter snapshots) {
     this.vertx = vertx;
     this.config = config;
     this.ownership = ownership;
@@ -68,6 +74,7 @@ public final class RoomSequencer {
     this.log = log;
     this.publisher = publisher;
     this.reducer = new Reducer(config.canvasLimits());
+    this.snapshots = snapshots;
   }
 
   /** Accepts a submission for a room of an owned shard; others are ignored (not ours). */
@@ -92,6 +99,40 @@ public final class RoomSequencer {
     return rooms.size();
   }
 
+  /** Rooms whose stored snapshot disagreed with a full replay of their log when loaded. */
+  public long snapshotMismatches() {
+    return snapshotMismatches;
+  }
+
+  /** Snapshots rooms that changed but were not snapshotted for the configured time. */
+  public void snapshotStale() {
+    long cutoff = System.currentTimeMillis() - config.snapshotEveryMs();
+    for (Room room : rooms.values()) {
+      if (room.head > room.snapshotVersion && room.snapshotAt <= cutoff) {
+        snapshot(room);
+      }
+    }
+  }
+
+  private void snapshot(Room room) {
+    if (room.snapshotting || snapshotsInFlight >= MAX_SNAPSHOTS_IN_FLIGHT) {
+      return;
+    }
+    long version = room.head;
+    room.snapshotting = true;
+    snapshotsInFlight++;
+    snapshots.write(room.id, version).onComplete(ar -> {
+      room.snapshotting = false;
+      snapshotsInFlight--;
+      if (ar.succeeded()) {
+        room.snapshotVersion = Math.max(room.snapshotVersion, version);
+        room.snapshotAt = System.currentTimeMillis();
+      } else {
+        LOG.log(Level.WARNING, "snapshot of room " + room.id + " at " + version + " failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
   /** Drops rooms idle for longer than the configured time (they reload on next use). */
   public void evictIdle() {
     if (inFlight) {
@@ -111,6 +152,7 @@ public final class RoomSequencer {
       group.add(queue.poll());
     }
     loadRooms(group)
+        .compose(unloaded -> loadHistories(group, unloaded).map(unloaded))
         .compose(unloaded -> process(group, unloaded))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -139,13 +181,73 @@ public final class RoomSequencer {
     return Future.join(loads).transform(ar -> Future.succeededFuture(unloaded));
   }
 
+  /** Loads a room: latest snapshot plus the ops after it (verified against a full replay when small). */
   private Future<Room> load(String id) {
-    return log.head(id).compose(head -> log.stateAt(id, head, reducer)
+    return log.head(id).compose(head -> log.latestSnapshot(id, head).compose(snap -> stateOf(id, head, snap)
         .compose(state -> store.recentKeys(id, config.dedupCacheSize()).map(keys -> {
           Map<String, Long> loaded = new HashMap<>();
           keys.forEach(k -> loaded.put(Room.key(k.getKey().author(), k.getKey().clientOpId()), k.getValue()));
-          return new Room(id, state.state(), head, loaded, keys.size() >= head, config.dedupCacheSize());
-        })));
+          Room room = new Room(id, state, head, loaded, keys.size() >= head, config.dedupCacheSize());
+          room.snapshotVersion = snap == null ? 0 : snap.version();
+          return room;
+        }))));
+  }
+
+  private Future<io.flowstate.shared.canvas.CanvasState> stateOf(String id, long head, OpLog.Snapshot snap) {
+    if (snap == null) {
+      return log.fullReplay(id, head, reducer).map(OpLog.VersionedState::state);
+    }
+    Future<Boolean> trusted = head <= config.verifySnapshotMaxOps() ? verify(id, snap) : Future.succeededFuture(true);
+    return trusted.compose(ok -> ok
+        ? log.replay(id, snap.state(), snap.version(), head, reducer).map(OpLog.VersionedState::state)
+        : log.fullReplay(id, head, reducer).map(OpLog.VersionedState::state));
+  }
+
+  /** Whether a snapshot's stored hash equals its own state's hash and a full replay's. */
+  private Future<Boolean> verify(String id, OpLog.Snapshot snap) {
+    return log.fullReplay(id, snap.version(), reducer)
+        .compose(replayed -> vertx.executeBlocking(() -> new String[] {snap.state().hash(), replayed.state().hash()},
+            false))
+        .map(hashes -> {
+          boolean ok = hashes[0].equals(snap.storedHash()) && hashes[1].equals(snap.storedHash());
+          if (!ok) {
+            snapshotMismatches++;
+            LOG.severe("SNAPSHOT MISMATCH in room " + id + " at version " + snap.version() + ": stored hash "
+                + snap.storedHash() + ", snapshot state hash " + hashes[0] + ", full replay hash " + hashes[1]
+                + "; using the full replay of the op log");
+          }
+          return ok;
+        });
+  }
+
+  /** Loads, from the op log, the undo/redo history of authors about to undo or redo. */
+  private Future<Void> loadHistories(List<Submission> group, Set<String> unloaded) {
+    List<Future<Void>> loads = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Submission s : group) {
+      Room room = rooms.get(s.room());
+      if (Submission.OP.equals(s.action()) || room == null || unloaded.contains(s.room())
+          || room.histories.containsKey(s.author().id()) || !seen.add(s.room() + '\u0000' + s.author().id())) {
+        continue;
+      }
+      loads.add(store.authorHistory(s.room(), s.author().id(), config.maxUndoDepth() * 4).map(rows -> {
+        UndoHistory history = new UndoHistory(config.maxUndoDepth());
+        for (OpStore.HistoryRow row : rows) {
+          UndoHistory.Entry entry = new UndoHistory.Entry(row.version(), reducer.parse(Json.parse(row.opJson())),
+              reducer.parse(Json.parse(row.inverseJson())));
+          if (row.undoOf() != null) {
+            history.undone(row.undoOf(), entry);
+          } else if (row.redoOf() != null) {
+            history.redone(row.redoOf(), entry);
+          } else {
+            history.committed(entry);
+          }
+        }
+        room.histories.put(s.author().id(), history);
+        return null;
+      }));
+    }
+    return Future.join(loads).transform(ar -> Future.succeededFuture());
   }
 
   /** One submission's outcome within a group. */
@@ -181,13 +283,15 @@ public final class RoomSequencer {
         continue;
       }
       try {
-        CanvasOp op = parseAction(s);
-        CanvasOp inverse = reducer.applyInPlace(room.state, op);
+        Action action = action(room, s);
+        CanvasOp inverse = reducer.applyInPlace(room.state, action.op());
         long next = room.head + 1;
         room.head = next;
         touched.add(room.id);
         inGroup.put(key, next);
-        OpEvent event = new OpEvent(s.room(), next, s.id(), s.author(), op.toJson(), at, null, null);
+        record(room, s, action, new UndoHistory.Entry(next, action.op(), inverse));
+        OpEvent event = new OpEvent(s.room(), next, s.id(), s.author(), action.op().toJson(), at, action.undoOf(),
+            action.redoOf());
         rows.add(new CommitRow(event, Json.write(event.op()), Json.write(inverse.toJson())));
         applied.add(s);
       } catch (FlowStateException e) {
@@ -217,11 +321,70 @@ public final class RoomSequencer {
     });
   }
 
-  private CanvasOp parseAction(Submission s) {
-    if (!Submission.OP.equals(s.action())) {
-      throw new FlowStateException(ErrorCode.BAD_REQUEST, "'" + s.action() + "' is not supported by this server yet");
+  /** What a submission applies: a client op, or the revert computed for an undo or redo. */
+  private record Action(CanvasOp op, Long undoOf, Long redoOf) {
+  }
+
+  private Action action(Room room, Submission s) {
+    switch (s.action()) {
+      case Submission.OP:
+        return new Action(reducer.parse(s.op()), null, null);
+      case Submission.UNDO:
+        return undo(room, historyOf(room, s));
+      case Submission.REDO:
+        return redo(room, historyOf(room, s));
+      default:
+        throw new FlowStateException(ErrorCode.BAD_REQUEST, "unknown action '" + s.action() + "'");
     }
-    return reducer.parse(s.op());
+  }
+
+  private UndoHistory historyOf(Room room, Submission s) {
+    UndoHistory history = room.histories.get(s.author().id());
+    if (history == null) {
+      throw new FlowStateException(ErrorCode.UNAVAILABLE, "undo history could not be loaded; retry with the same id");
+    }
+    return history;
+  }
+
+  /**
+   * Reverts the caller's most recent op that still has an effect to revert (see {@link UndoRule});
+   * entries with nothing left to revert, e.g. a shape someone else deleted, are dropped.
+   */
+  private Action undo(Room room, UndoHistory history) {
+    for (UndoHistory.Entry top = history.peekUndo(); top != null; top = history.peekUndo()) {
+      CanvasOp revert = UndoRule.revert(reducer, room.state, top.op(), top.inverse());
+      if (revert != null) {
+        return new Action(revert, top.version(), null);
+      }
+      history.dropUndo();
+    }
+    throw new FlowStateException(ErrorCode.NOTHING_TO_UNDO, "nothing to undo");
+  }
+
+  /** Re-applies the caller's most recently undone op by reverting the undo op, by the same rule. */
+  private Action redo(Room room, UndoHistory history) {
+    for (UndoHistory.Undone top = history.peekRedo(); top != null; top = history.peekRedo()) {
+      CanvasOp revert = UndoRule.revert(reducer, room.state, top.undo().op(), top.undo().inverse());
+      if (revert != null) {
+        return new Action(revert, null, top.undone());
+      }
+      history.dropRedo();
+    }
+    throw new FlowStateException(ErrorCode.NOTHING_TO_REDO, "nothing to redo");
+  }
+
+  private void record(Room room, Submission s, Action action, UndoHistory.Entry entry) {
+    UndoHistory history = room.histories.get(s.author().id());
+    if (history == null) {
+      return;
+    }
+    if (action.undoOf() != null) {
+      history.undone(action.undoOf(), entry);
+    } else if (action.redoOf() != null) {
+      history.redone(action.redoOf(), entry);
+    } else {
+      history.committed(entry);
+    }
   }
 
   private Future<Void> afterCommit(List<CommitRow> rows, List<Reply> replies, List<Rejected> rejected) {
@@ -237,6 +400,12 @@ public final class RoomSequencer {
     if (!rows.isEmpty()) {
       commits++;
       committedOps += rows.size();
+      for (CommitRow row : rows) {
+        Room room = rooms.get(row.event().room());
+        if (room != null && room.head - room.snapshotVersion >= config.snapshotEveryOps()) {
+          snapshot(room);
+        }
+      }
     }
     return resolveRejections(rejected, replies)
         .compose(v -> publisher.publish(events, replies))

@@ -134,6 +134,25 @@ public final class OpStore {
     });
   }
 
+  /** One of an author's committed ops, as undo/redo history needs it. */
+  public record HistoryRow(long version, String opJson, String inverseJson, Long undoOf, Long redoOf) {
+  }
+
+  /** An author's most recent ops in a room, oldest first, at most {@code limit}. */
+  public Future<List<HistoryRow>> authorHistory(String room, String author, int limit) {
+    return pool.preparedQuery("SELECT version, op::text AS op, inverse::text AS inverse, undo_of, redo_of FROM ops"
+            + " WHERE room = $1 AND author = $2 ORDER BY version DESC LIMIT $3")
+        .execute(Tuple.of(room, author, limit)).map(result -> {
+          List<HistoryRow> rows = new ArrayList<>();
+          for (Row row : result) {
+            rows.add(new HistoryRow(row.getLong("version"), row.getString("op"), row.getString("inverse"),
+                row.getLong("undo_of"), row.getLong("redo_of")));
+          }
+          java.util.Collections.reverse(rows);
+          return rows;
+        });
+  }
+
   static boolean isDuplicateOpId(Throwable e) {
     return e instanceof PgException pg && "23505".equals(pg.getSqlState())
         && "ops_client_op_id_key".equals(pg.getConstraint());

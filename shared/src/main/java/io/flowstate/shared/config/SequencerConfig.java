@@ -5,9 +5,9 @@ import io.flowstate.shared.channel.Channels;
 import java.util.UUID;
 
 /**
- * Everything a sequencer is configured with: stores, shard count, group-commit sizing and the
- * canvas limits it validates ops against. Built from the environment by {@link #fromEnv} or in
- * code by tests, starting from {@link #defaults}.
+ * Everything a sequencer is configured with: stores, shard count, group-commit sizing, snapshot
+ * cadence, undo depth and the canvas limits it validates ops against. Built from the environment
+ * by {@link #fromEnv} or in code by tests through {@link #builder}.
  */
 public record SequencerConfig(
     String sequencerId,
@@ -19,56 +19,105 @@ public record SequencerConfig(
     int maxCommitBatch,
     int dedupCacheSize,
     long roomIdleEvictMs,
+    int snapshotEveryOps,
+    long snapshotEveryMs,
+    long verifySnapshotMaxOps,
+    int maxUndoDepth,
     CanvasLimits canvasLimits) {
 
   public static final int DEFAULT_PG_POOL_SIZE = 4;
   public static final int DEFAULT_MAX_COMMIT_BATCH = 2_000;
   public static final int DEFAULT_DEDUP_CACHE_SIZE = 4_096;
   public static final long DEFAULT_ROOM_IDLE_EVICT_MS = 10 * 60_000;
+  public static final int DEFAULT_SNAPSHOT_EVERY_OPS = 1_000;
+  public static final long DEFAULT_SNAPSHOT_EVERY_MS = 60_000;
+  public static final long DEFAULT_VERIFY_SNAPSHOT_MAX_OPS = 10_000;
+  public static final int DEFAULT_MAX_UNDO_DEPTH = 100;
 
   public static SequencerConfig defaults() {
-    return new SequencerConfig("seq-" + UUID.randomUUID().toString().substring(0, 8),
-        GatewayConfig.DEFAULT_REDIS_URL, Channels.DEFAULT_PREFIX, GatewayConfig.DEFAULT_PG_URL, DEFAULT_PG_POOL_SIZE,
-        GatewayConfig.DEFAULT_SHARD_COUNT, DEFAULT_MAX_COMMIT_BATCH, DEFAULT_DEDUP_CACHE_SIZE,
-        DEFAULT_ROOM_IDLE_EVICT_MS, CanvasLimits.defaults());
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
   }
 
   public static SequencerConfig fromEnv(Env env) {
-    SequencerConfig d = defaults();
-    CanvasLimits l = d.canvasLimits;
-    CanvasLimits limits = new CanvasLimits(
-        env.integer("FLOWSTATE_MAX_SHAPE_ID_LENGTH", l.maxIdLength()),
-        env.integer("FLOWSTATE_MAX_BATCH_OPS", l.maxBatchOps()),
-        env.integer("FLOWSTATE_MAX_TEXT_CHARS", l.maxTextChars()),
-        env.integer("FLOWSTATE_MAX_POINTS", l.maxPoints()),
-        env.integer("FLOWSTATE_MAX_STYLE_STRING_LENGTH", l.maxStyleStringLength()),
-        env.integer("FLOWSTATE_MAX_Z_LENGTH", l.maxZLength()),
-        env.integer("FLOWSTATE_MAX_SHAPES", l.maxShapes()));
-    return new SequencerConfig(
-        env.string("FLOWSTATE_SEQUENCER_ID", d.sequencerId),
-        env.string("FLOWSTATE_REDIS_URL", d.redisUrl),
-        env.string("FLOWSTATE_REDIS_PREFIX", d.redisPrefix),
-        env.string("FLOWSTATE_PG_URL", d.pgUrl),
-        env.integer("FLOWSTATE_SEQUENCER_PG_POOL_SIZE", d.pgPoolSize),
-        env.integer("FLOWSTATE_SHARDS", d.shardCount),
-        env.integer("FLOWSTATE_MAX_COMMIT_BATCH", d.maxCommitBatch),
-        env.integer("FLOWSTATE_DEDUP_CACHE_SIZE", d.dedupCacheSize),
-        env.longValue("FLOWSTATE_ROOM_IDLE_EVICT_MS", d.roomIdleEvictMs),
-        limits);
+    CanvasLimits l = CanvasLimits.defaults();
+    return builder()
+        .sequencerId(env.string("FLOWSTATE_SEQUENCER_ID", "seq-" + UUID.randomUUID().toString().substring(0, 8)))
+        .stores(env.string("FLOWSTATE_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL),
+            env.string("FLOWSTATE_PG_URL", GatewayConfig.DEFAULT_PG_URL))
+        .redisPrefix(env.string("FLOWSTATE_REDIS_PREFIX", Channels.DEFAULT_PREFIX))
+        .pgPoolSize(env.integer("FLOWSTATE_SEQUENCER_PG_POOL_SIZE", DEFAULT_PG_POOL_SIZE))
+        .shardCount(env.integer("FLOWSTATE_SHARDS", GatewayConfig.DEFAULT_SHARD_COUNT))
+        .maxCommitBatch(env.integer("FLOWSTATE_MAX_COMMIT_BATCH", DEFAULT_MAX_COMMIT_BATCH))
+        .dedupCacheSize(env.integer("FLOWSTATE_DEDUP_CACHE_SIZE", DEFAULT_DEDUP_CACHE_SIZE))
+        .roomIdleEvictMs(env.longValue("FLOWSTATE_ROOM_IDLE_EVICT_MS", DEFAULT_ROOM_IDLE_EVICT_MS))
+        .snapshots(env.integer("FLOWSTATE_SNAPSHOT_EVERY_OPS", DEFAULT_SNAPSHOT_EVERY_OPS),
+            env.longValue("FLOWSTATE_SNAPSHOT_EVERY_MS", DEFAULT_SNAPSHOT_EVERY_MS))
+        .verifySnapshotMaxOps(env.longValue("FLOWSTATE_VERIFY_SNAPSHOT_MAX_OPS", DEFAULT_VERIFY_SNAPSHOT_MAX_OPS))
+        .maxUndoDepth(env.integer("FLOWSTATE_MAX_UNDO_DEPTH", DEFAULT_MAX_UNDO_DEPTH))
+        .canvasLimits(new CanvasLimits(
+            env.integer("FLOWSTATE_MAX_SHAPE_ID_LENGTH", l.maxIdLength()),
+            env.integer("FLOWSTATE_MAX_BATCH_OPS", l.maxBatchOps()),
+            env.integer("FLOWSTATE_MAX_TEXT_CHARS", l.maxTextChars()),
+            env.integer("FLOWSTATE_MAX_POINTS", l.maxPoints()),
+            env.integer("FLOWSTATE_MAX_STYLE_STRING_LENGTH", l.maxStyleStringLength()),
+            env.integer("FLOWSTATE_MAX_Z_LENGTH", l.maxZLength()),
+            env.integer("FLOWSTATE_MAX_SHAPES", l.maxShapes())))
+        .build();
   }
 
   public SequencerConfig withStores(String redis, String pg) {
-    return new SequencerConfig(sequencerId, redis, redisPrefix, pg, pgPoolSize, shardCount, maxCommitBatch,
-        dedupCacheSize, roomIdleEvictMs, canvasLimits);
+    return toBuilder().stores(redis, pg).build();
   }
 
   public SequencerConfig withRedisPrefix(String prefix) {
-    return new SequencerConfig(sequencerId, redisUrl, prefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
-        dedupCacheSize, roomIdleEvictMs, canvasLimits);
+    return toBuilder().redisPrefix(prefix).build();
   }
 
-  public SequencerConfig withCanvasLimits(CanvasLimits limits) {
-    return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
-        dedupCacheSize, roomIdleEvictMs, limits);
+  public Builder toBuilder() {
+    return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).pgPoolSize(pgPoolSize)
+        .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
+        .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
+        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).canvasLimits(canvasLimits);
+  }
+
+  /** Mutable builder; fields start at the defaults. */
+  public static final class Builder {
+    private String sequencerId = "seq-" + UUID.randomUUID().toString().substring(0, 8);
+    private String redisUrl = GatewayConfig.DEFAULT_REDIS_URL;
+    private String redisPrefix = Channels.DEFAULT_PREFIX;
+    private String pgUrl = GatewayConfig.DEFAULT_PG_URL;
+    private int pgPoolSize = DEFAULT_PG_POOL_SIZE;
+    private int shardCount = GatewayConfig.DEFAULT_SHARD_COUNT;
+    private int maxCommitBatch = DEFAULT_MAX_COMMIT_BATCH;
+    private int dedupCacheSize = DEFAULT_DEDUP_CACHE_SIZE;
+    private long roomIdleEvictMs = DEFAULT_ROOM_IDLE_EVICT_MS;
+    private int snapshotEveryOps = DEFAULT_SNAPSHOT_EVERY_OPS;
+    private long snapshotEveryMs = DEFAULT_SNAPSHOT_EVERY_MS;
+    private long verifySnapshotMaxOps = DEFAULT_VERIFY_SNAPSHOT_MAX_OPS;
+    private int maxUndoDepth = DEFAULT_MAX_UNDO_DEPTH;
+    private CanvasLimits canvasLimits = CanvasLimits.defaults();
+
+    public Builder sequencerId(String v) { sequencerId = v; return this; }
+    public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
+    public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+    public Builder pgPoolSize(int v) { pgPoolSize = v; return this; }
+    public Builder shardCount(int v) { shardCount = v; return this; }
+    public Builder maxCommitBatch(int v) { maxCommitBatch = v; return this; }
+    public Builder dedupCacheSize(int v) { dedupCacheSize = v; return this; }
+    public Builder roomIdleEvictMs(long v) { roomIdleEvictMs = v; return this; }
+    public Builder snapshots(int everyOps, long everyMs) { snapshotEveryOps = everyOps; snapshotEveryMs = everyMs; return this; }
+    public Builder verifySnapshotMaxOps(long v) { verifySnapshotMaxOps = v; return this; }
+    public Builder maxUndoDepth(int v) { maxUndoDepth = v; return this; }
+    public Builder canvasLimits(CanvasLimits v) { canvasLimits = v; return this; }
+
+    public SequencerConfig build() {
+      return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
+          dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
+          canvasLimits);
+    }
   }
 }

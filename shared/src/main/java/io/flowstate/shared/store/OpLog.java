@@ -38,6 +38,10 @@ public final class OpLog {
   public record VersionedState(long version, CanvasState state) {
   }
 
+  /** A stored snapshot: the state at {@code version} and the hash recorded with it. */
+  public record Snapshot(long version, CanvasState state, String storedHash) {
+  }
+
   /** The committed head version of a room; 0 for a room with no ops. */
   public Future<Long> head(String room) {
     return pool.preparedQuery("SELECT head FROM rooms WHERE id = $1").execute(Tuple.of(room))
@@ -80,9 +84,36 @@ public final class OpLog {
     });
   }
 
-  /** The state of a room at {@code version} (replayed from the empty canvas). */
+  /**
+   * The state of a room at {@code version}: the latest snapshot at or below it plus the ops after
+   * it (the whole log when there is no snapshot).
+   */
   public Future<VersionedState> stateAt(String room, long version, Reducer reducer) {
+    return latestSnapshot(room, version).compose(snapshot -> snapshot == null
+        ? replay(room, CanvasState.empty(), 0, version, reducer)
+        : replay(room, snapshot.state(), snapshot.version(), version, reducer));
+  }
+
+  /** The state at {@code version} replayed from the empty canvas, ignoring snapshots. */
+  public Future<VersionedState> fullReplay(String room, long version, Reducer reducer) {
     return replay(room, CanvasState.empty(), 0, version, reducer);
+  }
+
+  /** The latest snapshot of a room with version ≤ {@code atMost}, or null. Parsed off the event loop. */
+  public Future<Snapshot> latestSnapshot(String room, long atMost) {
+    return pool.preparedQuery("SELECT version, state::text AS state, hash FROM snapshots"
+            + " WHERE room = $1 AND version <= $2 ORDER BY version DESC LIMIT 1")
+        .execute(Tuple.of(room, atMost))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null);
+          }
+          Row row = rows.iterator().next();
+          long version = row.getLong("version");
+          String text = row.getString("state");
+          String hash = row.getString("hash");
+          return vertx.executeBlocking(() -> new Snapshot(version, CanvasState.fromJson(Json.parse(text)), hash), false);
+        });
   }
 
   private Future<Void> collect(String room, long after, long upTo, List<OpEvent> out) {
