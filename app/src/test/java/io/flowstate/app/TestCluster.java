@@ -33,6 +33,7 @@ final class TestCluster implements AutoCloseable {
   final String pgUrl = TestInfra.pgUrl();
   final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
   final List<GatewayVerticle> gateways = new ArrayList<>();
+  private final List<String> gatewayDeployments = new ArrayList<>();
   private final List<WsTestClient> clients = new ArrayList<>();
   private String sequencerDeployment;
   private SequencerVerticle sequencer;
@@ -84,9 +85,14 @@ final class TestCluster implements AutoCloseable {
         .redisPrefix(prefix)
         .guestAccess(true)).build();
     GatewayVerticle gateway = new GatewayVerticle(config);
-    block(vertx.deployVerticle(gateway));
+    gatewayDeployments.add(block(vertx.deployVerticle(gateway)));
     gateways.add(gateway);
     return gateway;
+  }
+
+  /** Undeploys a gateway: the graceful drain path (what SIGTERM runs). */
+  Future<Void> stopGateway(int gateway) {
+    return vertx.undeploy(gatewayDeployments.get(gateway));
   }
 
   int port(int gateway) {

@@ -1,6 +1,8 @@
 package io.flowstate.gateway;
 
 import io.flowstate.gateway.http.HealthHandler;
+import io.flowstate.gateway.presence.RoomPresence;
+import io.flowstate.gateway.http.HistoryRoutes;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.relay.SubmitRelay;
 import io.flowstate.gateway.ws.SessionRegistry;
@@ -40,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
   private RoomFeeds feeds;
   private SubmitRelay relay;
   private WsEndpoint endpoint;
+  private RoomPresence presence;
   private HttpServer server;
   private volatile boolean draining;
 
@@ -53,9 +56,11 @@ public final class GatewayVerticle extends VerticleBase {
     subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.gatewayId());
     publisher = new RedisPublisher(vertx, config.redisUrl(), config.gatewayId());
     sessions = new SessionRegistry();
-    feeds = new RoomFeeds(vertx, config, new Channels(config.redisPrefix()), subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.defaults()));
+    feeds = new RoomFeeds(vertx, config, new Channels(config.redisPrefix()), subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()));
     relay = new SubmitRelay(vertx, config, new Channels(config.redisPrefix()), publisher, sessions::get);
-    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay);
+    presence = new RoomPresence(vertx, config, new Channels(config.redisPrefix()), publisher, feeds::localSessions);
+    feeds.presence(presence);
+    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence);
     feeds.onCommitted(relay::committed);
     relay.onTimeout(feeds::catchUp);
     Channels channels = new Channels(config.redisPrefix());
@@ -73,6 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
             "gateway cannot reach PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
         .compose(v -> publisher.start().compose(x -> subscriber.start())
             .compose(x -> subscriber.subscribe(replyChannel))
+            .compose(x -> presence.start(feeds::rooms))
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 "gateway cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
         .compose(v -> startHttp())
@@ -82,14 +88,41 @@ public final class GatewayVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Graceful drain: turn not-ready and refuse new connections, let in-flight ops settle (up to the
+   * drain deadline), close every socket with 1001 so clients resume elsewhere, then disconnect.
+   */
   @Override
   public Future<?> stop() {
     draining = true;
+    endpoint.drain();
     endpoint.stopHeartbeats();
-    sessions.all().forEach(s -> s.close((short) 1001, "server shutting down"));
-    return (server == null ? Future.succeededFuture() : server.close())
+    long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
+    return settled(deadline)
+        .eventually(() -> {
+          sessions.all().forEach(s -> s.close((short) 1001, "server draining; reconnect and resume"));
+          presence.stop();
+          return server == null ? Future.succeededFuture() : server.close();
+        })
         .eventually(() -> Future.join(subscriber.close(), publisher.close()))
         .eventually(() -> pool.close());
+  }
+
+  /** Completes when no submission awaits its outcome, or at the deadline. */
+  private Future<Void> settled(long deadline) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    vertx.setPeriodic(0, 20, t -> {
+      if (relay.pendingCount() == 0 || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(t);
+        done.tryComplete();
+      }
+    });
+    return done.future();
+  }
+
+  /** Whether the gateway is draining (not ready, refusing connections). */
+  public boolean draining() {
+    return draining;
   }
 
   /** The bound HTTP port (useful when configured as 0). */
@@ -114,6 +147,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/ws").handler(endpoint::handle);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
+    new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay())).mount(router);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())

@@ -5,6 +5,7 @@ import io.flowstate.sequencer.room.RoomSequencer;
 import io.flowstate.sequencer.room.ShardOwnership;
 import io.flowstate.sequencer.store.OpStore;
 import io.flowstate.sequencer.store.SnapshotWriter;
+import io.flowstate.shared.canvas.CanvasLimits;
 import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.SequencerConfig;
@@ -57,7 +58,7 @@ public final class SequencerVerticle extends VerticleBase {
     OpLog log = new OpLog(vertx, pool);
     sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), log,
         new CommitPublisher(publisher, channels),
-        new SnapshotWriter(vertx, pool, log, new Reducer(config.canvasLimits())));
+        new SnapshotWriter(vertx, pool, log, new Reducer(CanvasLimits.replay())));
     subscriber.messageHandler((channel, payload) -> onSubmission(payload));
     return Migrations.apply(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException(
@@ -74,11 +75,24 @@ public final class SequencerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Drain: stop consuming submissions, let the group in flight commit and publish (up to the
+   * drain deadline), then disconnect. Unconsumed submissions get {@code unavailable} from their
+   * gateway and are retried against the next owner.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(evictTimer);
     vertx.cancelTimer(snapshotTimer);
-    return Future.join(subscriber.close(), publisher.close()).eventually(() -> pool.close());
+    long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
+    io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
+    subscriber.close().onComplete(v -> vertx.setPeriodic(0, 20, t -> {
+      if (sequencer.idle() || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(t);
+        idle.tryComplete();
+      }
+    }));
+    return idle.future().eventually(() -> publisher.close()).eventually(() -> pool.close());
   }
 
   /** The running sequencer, for metrics and tests. */

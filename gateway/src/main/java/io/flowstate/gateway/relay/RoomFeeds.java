@@ -47,6 +47,7 @@ public final class RoomFeeds {
   private final Map<String, Promise<Void>> starting = new HashMap<>();
   private Consumer<OpEvent> committedListener = e -> { };
   private EventTap tap = (room, version) -> true;
+  private io.flowstate.gateway.presence.RoomPresence presence;
 
   /** A hook on the raw live stream; returning false drops the event (tests simulate loss). */
   public interface EventTap {
@@ -71,19 +72,33 @@ public final class RoomFeeds {
     this.tap = tap;
   }
 
+  /** Members, presence and chat of the rooms these feeds serve. */
+  public void presence(io.flowstate.gateway.presence.RoomPresence presence) {
+    this.presence = presence;
+  }
+
+  /** Sessions of a room that finished joining (they receive transient frames). */
+  public List<Session> localSessions(String room) {
+    List<Session> sessions = new ArrayList<>();
+    RoomFeed feed = feeds.get(room);
+    if (feed != null) {
+      feed.members.values().forEach(m -> {
+        if (!m.loading()) {
+          sessions.add(m.session);
+        }
+      });
+    }
+    return sessions;
+  }
+
+  /** Rooms with local members. */
+  public java.util.Set<String> rooms() {
+    return new java.util.HashSet<>(feeds.keySet());
+  }
+
   public boolean isMember(Session session, String room) {
     RoomFeed feed = feeds.get(room);
     return feed != null && feed.members.containsKey(session.id());
-  }
-
-  /** Local users of a room, for {@code members}. */
-  public List<User> members(String room) {
-    List<User> users = new ArrayList<>();
-    RoomFeed feed = feeds.get(room);
-    if (feed != null) {
-      feed.members.values().forEach(m -> users.add(m.session.user()));
-    }
-    return users;
   }
 
   public int roomCount() {
@@ -92,6 +107,13 @@ public final class RoomFeeds {
 
   /** A Redis message on a room channel. */
   public void onMessage(String channel, String payload) {
+    String live = channels.liveRoomOf(channel);
+    if (live != null) {
+      if (feeds.containsKey(live)) {
+        presence.onLiveMessage(live, payload);
+      }
+      return;
+    }
     String room = channels.roomOf(channel);
     RoomFeed feed = room == null ? null : feeds.get(room);
     if (feed == null) {
@@ -139,12 +161,11 @@ public final class RoomFeeds {
     feed.members.put(session.id(), member);
     session.rooms().add(room);
     return ready(room)
-        .compose(v -> log.head(room))
-        .compose(head -> load(room, head, since, rid, member))
-        .onSuccess(v -> broadcastMembers(room))
+        .compose(v -> presence.joined(session, room))
+        .compose(users -> log.head(room).compose(head -> load(room, head, since, rid, member, users)))
         .recover(e -> {
-          if (feed.members.get(session.id()) == member) {
-            drop(session, room);
+          if (feed.members.get(session.id()) == member && drop(session, room)) {
+            presence.left(session, room);
           }
           return Future.failedFuture(e instanceof FlowStateException ? e
               : new FlowStateException(ErrorCode.UNAVAILABLE, "room could not be loaded; retry"));
@@ -154,7 +175,7 @@ public final class RoomFeeds {
   /** Removes a session from a room; the feed closes when its last member leaves. */
   public void leave(Session session, String room) {
     if (drop(session, room)) {
-      broadcastMembers(room);
+      presence.left(session, room);
     }
   }
 
@@ -174,29 +195,16 @@ public final class RoomFeeds {
     if (feed.members.isEmpty()) {
       feeds.remove(room);
       starting.remove(room);
-      subscriber.unsubscribe(channels.room(room));
+      unsubscribe(room);
     }
     return true;
-  }
-
-  private void broadcastMembers(String room) {
-    RoomFeed feed = feeds.get(room);
-    if (feed == null) {
-      return;
-    }
-    var frame = ServerFrames.members(room, members(room));
-    feed.members.values().forEach(m -> {
-      if (!m.loading()) {
-        m.session.send(frame);
-      }
-    });
   }
 
   private RoomFeed openFeed(String room) {
     RoomFeed feed = new RoomFeed(room, upTo -> repair(room, upTo), this::behind);
     Promise<Void> live = Promise.promise();
     starting.put(room, live);
-    subscriber.subscribe(channels.room(room))
+    Future.all(subscriber.subscribe(channels.room(room)), subscriber.subscribe(channels.live(room)))
         .compose(v -> log.head(room))
         .onComplete(ar -> {
           if (feeds.get(room) != feed) {
@@ -209,7 +217,7 @@ public final class RoomFeeds {
           } else {
             LOG.log(Level.WARNING, "cannot open feed of room " + room + ": " + ar.cause().getMessage());
             feeds.remove(room);
-            subscriber.unsubscribe(channels.room(room));
+            unsubscribe(room);
             live.fail(ar.cause());
           }
         });
@@ -221,7 +229,12 @@ public final class RoomFeeds {
     return p == null ? Future.succeededFuture() : p.future();
   }
 
-  private Future<Void> load(String room, long head, Long since, String rid, Member member) {
+  private void unsubscribe(String room) {
+    subscriber.unsubscribe(channels.room(room));
+    subscriber.unsubscribe(channels.live(room));
+  }
+
+  private Future<Void> load(String room, long head, Long since, String rid, Member member, List<User> users) {
     RoomFeed feed = feeds.get(room);
     String role = "editor";
     if (since != null && since <= head && head - since <= config.maxCatchupOps()) {
@@ -231,7 +244,7 @@ public final class RoomFeeds {
         if (member.session.closed() || feed.members.get(member.session.id()) != member) {
           return null;
         }
-        member.session.send(ServerFrames.joinedWithOps(room, role, head, ops, members(room), rid));
+        member.session.send(ServerFrames.joinedWithOps(room, role, head, ops, users, rid));
         feed.loaded(member, head);
         return null;
       });
@@ -241,7 +254,7 @@ public final class RoomFeeds {
         return null;
       }
       member.session.send(ServerFrames.joinedWithSnapshot(room, role, head, vs.state().toJson(),
-          vs.state().hash(), members(room), rid));
+          vs.state().hash(), users, rid));
       feed.loaded(member, head);
       return null;
     });
@@ -293,9 +306,10 @@ public final class RoomFeeds {
     feed.members.remove(member.session.id());
     member.session.rooms().remove(feed.room);
     member.session.send(ServerFrames.resync(feed.room, member.cursor));
+    presence.left(member.session, feed.room);
     if (feed.members.isEmpty()) {
       feeds.remove(feed.room);
-      subscriber.unsubscribe(channels.room(feed.room));
+      unsubscribe(feed.room);
     }
   }
 }

@@ -20,13 +20,26 @@ public final class Session {
   private final User user;
   private final ServerWebSocket socket;
   private final Set<String> rooms = new LinkedHashSet<>();
+  private final String clientIp;
+  final TokenBucket opsLimit;
+  final TokenBucket presenceLimit;
+  final TokenBucket chatLimit;
   private long lastSeen = System.currentTimeMillis();
   private boolean closed;
 
-  Session(String id, User user, ServerWebSocket socket) {
+  Session(String id, User user, ServerWebSocket socket, String clientIp, io.flowstate.shared.config.GatewayConfig config) {
     this.id = id;
     this.user = user;
     this.socket = socket;
+    this.clientIp = clientIp;
+    this.opsLimit = new TokenBucket(config.opsRate());
+    this.presenceLimit = new TokenBucket(config.presenceRate());
+    this.chatLimit = new TokenBucket(config.chatRate());
+  }
+
+  /** The client's address (from X-Forwarded-For when the peer is a trusted proxy). */
+  public String clientIp() {
+    return clientIp;
   }
 
   public String id() {

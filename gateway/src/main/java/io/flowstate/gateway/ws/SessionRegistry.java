@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class SessionRegistry {
   private final Map<String, Session> sessions = new HashMap<>();
+  private final Map<String, Integer> perUser = new HashMap<>();
+  private final Map<String, Integer> perIp = new HashMap<>();
 
   public Session get(String id) {
     return sessions.get(id);
@@ -24,12 +26,27 @@ public final class SessionRegistry {
     return sessions.values();
   }
 
+  /** Connections of a user on this gateway. */
+  public int ofUser(String userId) {
+    return perUser.getOrDefault(userId, 0);
+  }
+
+  /** Connections from a client address on this gateway. */
+  public int ofIp(String ip) {
+    return perIp.getOrDefault(ip, 0);
+  }
+
   void add(Session session) {
     sessions.put(session.id(), session);
+    perUser.merge(session.user().id(), 1, Integer::sum);
+    perIp.merge(session.clientIp(), 1, Integer::sum);
   }
 
   void remove(Session session) {
-    sessions.remove(session.id());
+    if (sessions.remove(session.id()) != null) {
+      perUser.computeIfPresent(session.user().id(), (k, n) -> n > 1 ? n - 1 : null);
+      perIp.computeIfPresent(session.clientIp(), (k, n) -> n > 1 ? n - 1 : null);
+    }
   }
 
   /** Pings every connection; closes those not heard from within {@code timeoutMs}. */

@@ -1,5 +1,6 @@
 package io.flowstate.gateway.ws;
 
+import io.flowstate.gateway.presence.ChatCommands;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.relay.SubmitRelay;
 import io.flowstate.shared.config.GatewayConfig;
@@ -7,6 +8,7 @@ import io.flowstate.shared.protocol.ClientMessage;
 import io.flowstate.shared.protocol.ClientMessages;
 import io.flowstate.shared.protocol.ErrorCode;
 import io.flowstate.shared.protocol.FlowStateException;
+import io.flowstate.shared.protocol.Json;
 import io.flowstate.shared.protocol.ServerFrames;
 import io.flowstate.shared.protocol.Submission;
 import io.flowstate.shared.protocol.User;
@@ -30,15 +32,19 @@ public final class WsEndpoint {
   private final SessionRegistry sessions;
   private final RoomFeeds feeds;
   private final SubmitRelay relay;
+  private final io.flowstate.gateway.presence.RoomPresence presence;
   private final ClientMessages parser;
   private long heartbeatTimer;
+  private boolean draining;
 
-  public WsEndpoint(Vertx vertx, GatewayConfig config, SessionRegistry sessions, RoomFeeds feeds, SubmitRelay relay) {
+  public WsEndpoint(Vertx vertx, GatewayConfig config, SessionRegistry sessions, RoomFeeds feeds, SubmitRelay relay,
+      io.flowstate.gateway.presence.RoomPresence presence) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.feeds = feeds;
     this.relay = relay;
+    this.presence = presence;
     this.parser = new ClientMessages(config.maxRoomIdLength(), config.maxClientOpIdLength());
   }
 
@@ -50,6 +56,11 @@ public final class WsEndpoint {
     vertx.cancelTimer(heartbeatTimer);
   }
 
+  /** From now on new connections are refused with 503 (this gateway is going away). */
+  public void drain() {
+    draining = true;
+  }
+
   /** The vertx-web handler of {@code GET /v1/ws}. */
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -58,13 +69,19 @@ public final class WsEndpoint {
           .end("{\"code\":\"bad_request\",\"message\":\"WebSocket upgrade required\"}");
       return;
     }
+    if (draining) {
+      ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
+          .end("{\"code\":\"unavailable\",\"message\":\"this gateway is draining; connect to another\"}");
+      return;
+    }
     User user = authenticate(request);
     if (user == null) {
       ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
           .end("{\"code\":\"unauthorized\",\"message\":\"a valid token is required\"}");
       return;
     }
-    request.toWebSocket().onSuccess(ws -> open(ws, user))
+    String ip = clientIp(request);
+    request.toWebSocket().onSuccess(ws -> open(ws, user, ip))
         .onFailure(e -> LOG.fine("upgrade failed: " + e.getMessage()));
   }
 
@@ -75,9 +92,37 @@ public final class WsEndpoint {
     return null;
   }
 
-  private void open(ServerWebSocket ws, User user) {
+  /**
+   * The client address: the peer's, or, when the peer is a configured trusted proxy, the rightmost
+   * X-Forwarded-For entry that is not itself a trusted proxy.
+   */
+  String clientIp(HttpServerRequest request) {
+    String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    String forwarded = request.getHeader("X-Forwarded-For");
+    if (forwarded == null || !config.trustedProxies().contains(peer)) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!hop.isEmpty() && !config.trustedProxies().contains(hop)) {
+        return hop;
+      }
+    }
+    return peer;
+  }
+
+  private void open(ServerWebSocket ws, User user, String ip) {
     ws.setWriteQueueMaxSize(config.maxOutboundBytes());
-    Session session = new Session(UUID.randomUUID().toString(), user, ws);
+    if (sessions.ofUser(user.id()) >= config.maxConnectionsPerUser()) {
+      ws.close((short) 4029, "too many connections for this user");
+      return;
+    }
+    if (sessions.ofIp(ip) >= config.maxConnectionsPerIp()) {
+      ws.close((short) 4029, "too many connections from this address");
+      return;
+    }
+    Session session = new Session(UUID.randomUUID().toString(), user, ws, ip, config);
     sessions.add(session);
     ws.textMessageHandler(text -> {
       session.touch();
@@ -131,22 +176,54 @@ public final class WsEndpoint {
       session.send(ServerFrames.left(leave.room(), leave.rid()));
     } else if (message instanceof ClientMessage.SubmitOp op) {
       requireJoined(session, op.room());
+      limit(session.opsLimit, "ops");
       if (frameLength > config.maxOpBytes()) {
         throw new FlowStateException(ErrorCode.TOO_LARGE, "op is larger than " + config.maxOpBytes() + " bytes");
       }
       relay.submit(session, Submission.OP, op.room(), op.id(), op.rid(), op.op());
     } else if (message instanceof ClientMessage.Undo undo) {
       requireJoined(session, undo.room());
+      limit(session.opsLimit, "ops");
       relay.submit(session, Submission.UNDO, undo.room(), undo.id(), undo.rid(), null);
     } else if (message instanceof ClientMessage.Redo redo) {
       requireJoined(session, redo.room());
+      limit(session.opsLimit, "ops");
       relay.submit(session, Submission.REDO, redo.room(), redo.id(), redo.rid(), null);
-    } else if (message instanceof ClientMessage.Presence presence) {
-      requireJoined(session, presence.room());
-      throw new FlowStateException(ErrorCode.BAD_REQUEST, "presence is not supported by this server yet");
+    } else if (message instanceof ClientMessage.Presence p) {
+      requireJoined(session, p.room());
+      limit(session.presenceLimit, "presence updates");
+      if (utf8LongerThan(Json.write(p.state()), config.maxPresenceBytes())) {
+        throw new FlowStateException(ErrorCode.TOO_LARGE, "presence state is larger than "
+            + config.maxPresenceBytes() + " bytes");
+      }
+      presence.presence(session, p.room(), p.state());
     } else if (message instanceof ClientMessage.Chat chat) {
       requireJoined(session, chat.room());
-      throw new FlowStateException(ErrorCode.BAD_REQUEST, "chat is not supported by this server yet");
+      chat(session, chat);
+    }
+  }
+
+  private void chat(Session session, ClientMessage.Chat chat) {
+    if (chat.text().codePointCount(0, chat.text().length()) > config.maxChatChars()) {
+      throw new FlowStateException(ErrorCode.TOO_LARGE, "chat text is longer than " + config.maxChatChars()
+          + " characters");
+    }
+    ChatCommands.Line line = ChatCommands.parse(chat.text());
+    if (line instanceof ChatCommands.Who) {
+      presence.members(chat.room()).onSuccess(users -> session.send(ServerFrames.members(chat.room(), users)))
+          .onFailure(e -> session.send(ServerFrames.error(ErrorCode.UNAVAILABLE, "member list unavailable; retry",
+              chat.rid(), chat.room(), null)));
+      return;
+    }
+    limit(session.chatLimit, "chat messages");
+    ChatCommands.Say say = (ChatCommands.Say) line;
+    presence.broadcast(chat.room(), ServerFrames.chat(chat.room(), session.user(), say.text(), say.action(),
+        java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now())));
+  }
+
+  private static void limit(TokenBucket bucket, String what) {
+    if (!bucket.tryTake()) {
+      throw new FlowStateException(ErrorCode.RATE_LIMITED, "too many " + what + "; slow down");
     }
   }
 

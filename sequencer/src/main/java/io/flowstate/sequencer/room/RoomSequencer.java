@@ -54,6 +54,8 @@ public final class RoomSequencer {
   private final OpLog log;
   private final CommitPublisher publisher;
   private final Reducer reducer;
+  /** Replays committed ops without size limits: they were accepted under the limits of their time. */
+  private final Reducer replayer = new Reducer(io.flowstate.shared.canvas.CanvasLimits.replay());
   private final SnapshotWriter snapshots;
   private final Map<String, Room> rooms = new HashMap<>();
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
@@ -84,6 +86,11 @@ public final class RoomSequencer {
     }
     queue.add(s);
     drain();
+  }
+
+  /** Whether nothing is queued or being committed (a drained sequencer may stop). */
+  public boolean idle() {
+    return !inFlight && queue.isEmpty() && snapshotsInFlight == 0;
   }
 
   /** Ops committed since start, and commit round trips; for metrics and benchmarks. */
@@ -195,17 +202,17 @@ public final class RoomSequencer {
 
   private Future<io.flowstate.shared.canvas.CanvasState> stateOf(String id, long head, OpLog.Snapshot snap) {
     if (snap == null) {
-      return log.fullReplay(id, head, reducer).map(OpLog.VersionedState::state);
+      return log.fullReplay(id, head, replayer).map(OpLog.VersionedState::state);
     }
     Future<Boolean> trusted = head <= config.verifySnapshotMaxOps() ? verify(id, snap) : Future.succeededFuture(true);
     return trusted.compose(ok -> ok
-        ? log.replay(id, snap.state(), snap.version(), head, reducer).map(OpLog.VersionedState::state)
-        : log.fullReplay(id, head, reducer).map(OpLog.VersionedState::state));
+        ? log.replay(id, snap.state(), snap.version(), head, replayer).map(OpLog.VersionedState::state)
+        : log.fullReplay(id, head, replayer).map(OpLog.VersionedState::state));
   }
 
   /** Whether a snapshot's stored hash equals its own state's hash and a full replay's. */
   private Future<Boolean> verify(String id, OpLog.Snapshot snap) {
-    return log.fullReplay(id, snap.version(), reducer)
+    return log.fullReplay(id, snap.version(), replayer)
         .compose(replayed -> vertx.executeBlocking(() -> new String[] {snap.state().hash(), replayed.state().hash()},
             false))
         .map(hashes -> {
@@ -233,8 +240,8 @@ public final class RoomSequencer {
       loads.add(store.authorHistory(s.room(), s.author().id(), config.maxUndoDepth() * 4).map(rows -> {
         UndoHistory history = new UndoHistory(config.maxUndoDepth());
         for (OpStore.HistoryRow row : rows) {
-          UndoHistory.Entry entry = new UndoHistory.Entry(row.version(), reducer.parse(Json.parse(row.opJson())),
-              reducer.parse(Json.parse(row.inverseJson())));
+          UndoHistory.Entry entry = new UndoHistory.Entry(row.version(), replayer.parse(Json.parse(row.opJson())),
+              replayer.parse(Json.parse(row.inverseJson())));
           if (row.undoOf() != null) {
             history.undone(row.undoOf(), entry);
           } else if (row.redoOf() != null) {

@@ -30,6 +30,15 @@ public record CanvasLimits(int maxIdLength, int maxBatchOps, int maxTextChars, i
         DEFAULT_MAX_POINTS, DEFAULT_MAX_STYLE_STRING_LENGTH, DEFAULT_MAX_Z_LENGTH, DEFAULT_MAX_SHAPES);
   }
 
+  /**
+   * No size limits: for replaying ops that the sequencer already accepted (possibly under larger
+   * configured limits). Validation of structure still applies.
+   */
+  public static CanvasLimits replay() {
+    int max = Integer.MAX_VALUE;
+    return new CanvasLimits(max, max, max, max, max, max, max);
+  }
+
   private static void positive(String name, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be at least 1, got " + value);

@@ -33,9 +33,32 @@ public final class Channels {
     return prefix + "gw:{" + gatewayId + "}";
   }
 
+  /** Transient traffic of one room (presence, chat, member changes), gateway to gateway. */
+  public String live(String roomId) {
+    return prefix + "live:{" + roomId + "}";
+  }
+
+  /** Redis hash of a room's connected members: field gateway|session → user JSON. */
+  public String membersKey(String roomId) {
+    return prefix + "members:{" + roomId + "}";
+  }
+
+  /** Liveness key of a gateway, refreshed with a TTL; its members are stale once it expires. */
+  public String aliveKey(String gatewayId) {
+    return prefix + "alive:{" + gatewayId + "}";
+  }
+
   /** The room id of a {@link #room} channel name, or null if the name is not a room channel. */
   public String roomOf(String channel) {
-    String head = prefix + "room:{";
+    return between(channel, prefix + "room:{");
+  }
+
+  /** The room id of a {@link #live} channel name, or null. */
+  public String liveRoomOf(String channel) {
+    return between(channel, prefix + "live:{");
+  }
+
+  private static String between(String channel, String head) {
     if (!channel.startsWith(head) || !channel.endsWith("}")) {
       return null;
     }

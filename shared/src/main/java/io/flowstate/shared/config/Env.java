@@ -46,6 +46,21 @@ public final class Env {
     }
   }
 
+  /** A comma-separated list; empty when unset. */
+  public java.util.List<String> list(String name) {
+    String value = string(name, null);
+    if (value == null) {
+      return java.util.List.of();
+    }
+    java.util.List<String> items = new java.util.ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return java.util.List.copyOf(items);
+  }
+
   public boolean bool(String name, boolean fallback) {
     String value = string(name, null);
     if (value == null) {

@@ -27,7 +27,31 @@ public record GatewayConfig(
     long heartbeatMs,
     long heartbeatTimeoutMs,
     int maxCatchupOps,
-    int maxOutboundBytes) {
+    int maxOutboundBytes,
+    int historyCacheEntries,
+    long historyCacheBytes,
+    int maxOpsPage,
+    long maxExportPixels,
+    int exportWorkers,
+    long presenceTtlMs,
+    long presenceIntervalMs,
+    int maxPresenceBytes,
+    int maxChatChars,
+    Rate opsRate,
+    Rate presenceRate,
+    Rate chatRate,
+    int maxConnectionsPerUser,
+    int maxConnectionsPerIp,
+    java.util.List<String> trustedProxies,
+    long drainDeadlineMs) {
+
+  /** A token-bucket rate limit: {@code perSecond} sustained, bursts of {@code burst}. */
+  public record Rate(double perSecond, int burst) {
+    static Rate parse(Env env, String name, Rate fallback) {
+      return new Rate(env.integer(name + "_PER_SECOND", (int) fallback.perSecond),
+          env.integer(name + "_BURST", fallback.burst));
+    }
+  }
 
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -45,6 +69,21 @@ public record GatewayConfig(
   public static final long DEFAULT_HEARTBEAT_TIMEOUT_MS = 45_000;
   public static final int DEFAULT_MAX_CATCHUP_OPS = 1_000;
   public static final int DEFAULT_MAX_OUTBOUND_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_HISTORY_CACHE_ENTRIES = 64;
+  public static final long DEFAULT_HISTORY_CACHE_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_OPS_PAGE = 1_000;
+  public static final long DEFAULT_MAX_EXPORT_PIXELS = 16_000_000L;
+  public static final int DEFAULT_EXPORT_WORKERS = 2;
+  public static final long DEFAULT_PRESENCE_TTL_MS = 10_000;
+  public static final long DEFAULT_PRESENCE_INTERVAL_MS = 50;
+  public static final int DEFAULT_MAX_PRESENCE_BYTES = 1024;
+  public static final int DEFAULT_MAX_CHAT_CHARS = 2_000;
+  public static final Rate DEFAULT_OPS_RATE = new Rate(200, 200);
+  public static final Rate DEFAULT_PRESENCE_RATE = new Rate(60, 60);
+  public static final Rate DEFAULT_CHAT_RATE = new Rate(5, 10);
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
+  public static final long DEFAULT_DRAIN_DEADLINE_MS = 10_000;
 
   /** Production defaults: guest access off, a random gateway id. */
   public static GatewayConfig defaults() {
@@ -76,7 +115,23 @@ public record GatewayConfig(
         env.longValue("FLOWSTATE_HEARTBEAT_MS", d.heartbeatMs),
         env.longValue("FLOWSTATE_HEARTBEAT_TIMEOUT_MS", d.heartbeatTimeoutMs),
         env.integer("FLOWSTATE_MAX_CATCHUP_OPS", d.maxCatchupOps),
-        env.integer("FLOWSTATE_MAX_OUTBOUND_BYTES", d.maxOutboundBytes));
+        env.integer("FLOWSTATE_MAX_OUTBOUND_BYTES", d.maxOutboundBytes),
+        env.integer("FLOWSTATE_HISTORY_CACHE_ENTRIES", d.historyCacheEntries),
+        env.longValue("FLOWSTATE_HISTORY_CACHE_BYTES", d.historyCacheBytes),
+        env.integer("FLOWSTATE_MAX_OPS_PAGE", d.maxOpsPage),
+        env.longValue("FLOWSTATE_MAX_EXPORT_PIXELS", d.maxExportPixels),
+        env.integer("FLOWSTATE_EXPORT_WORKERS", d.exportWorkers),
+        env.longValue("FLOWSTATE_PRESENCE_TTL_MS", d.presenceTtlMs),
+        env.longValue("FLOWSTATE_PRESENCE_INTERVAL_MS", d.presenceIntervalMs),
+        env.integer("FLOWSTATE_MAX_PRESENCE_BYTES", d.maxPresenceBytes),
+        env.integer("FLOWSTATE_MAX_CHAT_CHARS", d.maxChatChars),
+        Rate.parse(env, "FLOWSTATE_OPS", d.opsRate),
+        Rate.parse(env, "FLOWSTATE_PRESENCE", d.presenceRate),
+        Rate.parse(env, "FLOWSTATE_CHAT", d.chatRate),
+        env.integer("FLOWSTATE_MAX_CONNECTIONS_PER_USER", d.maxConnectionsPerUser),
+        env.integer("FLOWSTATE_MAX_CONNECTIONS_PER_IP", d.maxConnectionsPerIp),
+        env.list("FLOWSTATE_TRUSTED_PROXIES"),
+        env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", d.drainDeadlineMs));
   }
 
   /** A builder starting from this config. */
@@ -101,6 +156,22 @@ public record GatewayConfig(
     b.heartbeatTimeoutMs = heartbeatTimeoutMs;
     b.maxCatchupOps = maxCatchupOps;
     b.maxOutboundBytes = maxOutboundBytes;
+    b.historyCacheEntries = historyCacheEntries;
+    b.historyCacheBytes = historyCacheBytes;
+    b.maxOpsPage = maxOpsPage;
+    b.maxExportPixels = maxExportPixels;
+    b.exportWorkers = exportWorkers;
+    b.presenceTtlMs = presenceTtlMs;
+    b.presenceIntervalMs = presenceIntervalMs;
+    b.maxPresenceBytes = maxPresenceBytes;
+    b.maxChatChars = maxChatChars;
+    b.opsRate = opsRate;
+    b.presenceRate = presenceRate;
+    b.chatRate = chatRate;
+    b.maxConnectionsPerUser = maxConnectionsPerUser;
+    b.maxConnectionsPerIp = maxConnectionsPerIp;
+    b.trustedProxies = trustedProxies;
+    b.drainDeadlineMs = drainDeadlineMs;
     return b;
   }
 
@@ -125,6 +196,22 @@ public record GatewayConfig(
     private long heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
     private int maxCatchupOps = DEFAULT_MAX_CATCHUP_OPS;
     private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
+    private int historyCacheEntries = DEFAULT_HISTORY_CACHE_ENTRIES;
+    private long historyCacheBytes = DEFAULT_HISTORY_CACHE_BYTES;
+    private int maxOpsPage = DEFAULT_MAX_OPS_PAGE;
+    private long maxExportPixels = DEFAULT_MAX_EXPORT_PIXELS;
+    private int exportWorkers = DEFAULT_EXPORT_WORKERS;
+    private long presenceTtlMs = DEFAULT_PRESENCE_TTL_MS;
+    private long presenceIntervalMs = DEFAULT_PRESENCE_INTERVAL_MS;
+    private int maxPresenceBytes = DEFAULT_MAX_PRESENCE_BYTES;
+    private int maxChatChars = DEFAULT_MAX_CHAT_CHARS;
+    private Rate opsRate = DEFAULT_OPS_RATE;
+    private Rate presenceRate = DEFAULT_PRESENCE_RATE;
+    private Rate chatRate = DEFAULT_CHAT_RATE;
+    private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
+    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+    private java.util.List<String> trustedProxies = java.util.List.of();
+    private long drainDeadlineMs = DEFAULT_DRAIN_DEADLINE_MS;
 
     public Builder gatewayId(String v) { gatewayId = v; return this; }
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
@@ -142,11 +229,27 @@ public record GatewayConfig(
     public Builder heartbeat(long everyMs, long timeoutMs) { heartbeatMs = everyMs; heartbeatTimeoutMs = timeoutMs; return this; }
     public Builder maxCatchupOps(int v) { maxCatchupOps = v; return this; }
     public Builder maxOutboundBytes(int v) { maxOutboundBytes = v; return this; }
+    public Builder historyCache(int entries, long bytes) { historyCacheEntries = entries; historyCacheBytes = bytes; return this; }
+    public Builder maxOpsPage(int v) { maxOpsPage = v; return this; }
+    public Builder maxExportPixels(long v) { maxExportPixels = v; return this; }
+    public Builder exportWorkers(int v) { exportWorkers = v; return this; }
+    public Builder presence(long ttlMs, long intervalMs) { presenceTtlMs = ttlMs; presenceIntervalMs = intervalMs; return this; }
+    public Builder maxPresenceBytes(int v) { maxPresenceBytes = v; return this; }
+    public Builder maxChatChars(int v) { maxChatChars = v; return this; }
+    public Builder opsRate(Rate v) { opsRate = v; return this; }
+    public Builder presenceRate(Rate v) { presenceRate = v; return this; }
+    public Builder chatRate(Rate v) { chatRate = v; return this; }
+    public Builder maxConnections(int perUser, int perIp) { maxConnectionsPerUser = perUser; maxConnectionsPerIp = perIp; return this; }
+    public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+    public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
 
     public GatewayConfig build() {
       return new GatewayConfig(gatewayId, httpHost, httpPort, redisUrl, redisPrefix, pgUrl, pgPoolSize, guestAccess,
           shardCount, maxFrameBytes, maxOpBytes, maxRoomIdLength, maxClientOpIdLength, maxRoomsPerConnection,
-          opTimeoutMs, heartbeatMs, heartbeatTimeoutMs, maxCatchupOps, maxOutboundBytes);
+          opTimeoutMs, heartbeatMs, heartbeatTimeoutMs, maxCatchupOps, maxOutboundBytes, historyCacheEntries,
+          historyCacheBytes, maxOpsPage, maxExportPixels, exportWorkers, presenceTtlMs, presenceIntervalMs,
+          maxPresenceBytes, maxChatChars, opsRate, presenceRate, chatRate, maxConnectionsPerUser, maxConnectionsPerIp,
+          trustedProxies, drainDeadlineMs);
     }
   }
 }

@@ -23,6 +23,7 @@ public record SequencerConfig(
     long snapshotEveryMs,
     long verifySnapshotMaxOps,
     int maxUndoDepth,
+    long drainDeadlineMs,
     CanvasLimits canvasLimits) {
 
   public static final int DEFAULT_PG_POOL_SIZE = 4;
@@ -58,6 +59,7 @@ public record SequencerConfig(
             env.longValue("FLOWSTATE_SNAPSHOT_EVERY_MS", DEFAULT_SNAPSHOT_EVERY_MS))
         .verifySnapshotMaxOps(env.longValue("FLOWSTATE_VERIFY_SNAPSHOT_MAX_OPS", DEFAULT_VERIFY_SNAPSHOT_MAX_OPS))
         .maxUndoDepth(env.integer("FLOWSTATE_MAX_UNDO_DEPTH", DEFAULT_MAX_UNDO_DEPTH))
+        .drainDeadlineMs(env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", GatewayConfig.DEFAULT_DRAIN_DEADLINE_MS))
         .canvasLimits(new CanvasLimits(
             env.integer("FLOWSTATE_MAX_SHAPE_ID_LENGTH", l.maxIdLength()),
             env.integer("FLOWSTATE_MAX_BATCH_OPS", l.maxBatchOps()),
@@ -81,7 +83,7 @@ public record SequencerConfig(
     return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).pgPoolSize(pgPoolSize)
         .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
         .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
-        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).canvasLimits(canvasLimits);
+        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).canvasLimits(canvasLimits);
   }
 
   /** Mutable builder; fields start at the defaults. */
@@ -100,6 +102,7 @@ public record SequencerConfig(
     private long verifySnapshotMaxOps = DEFAULT_VERIFY_SNAPSHOT_MAX_OPS;
     private int maxUndoDepth = DEFAULT_MAX_UNDO_DEPTH;
     private CanvasLimits canvasLimits = CanvasLimits.defaults();
+    private long drainDeadlineMs = GatewayConfig.DEFAULT_DRAIN_DEADLINE_MS;
 
     public Builder sequencerId(String v) { sequencerId = v; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
@@ -113,11 +116,12 @@ public record SequencerConfig(
     public Builder verifySnapshotMaxOps(long v) { verifySnapshotMaxOps = v; return this; }
     public Builder maxUndoDepth(int v) { maxUndoDepth = v; return this; }
     public Builder canvasLimits(CanvasLimits v) { canvasLimits = v; return this; }
+    public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
 
     public SequencerConfig build() {
       return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
           dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
-          canvasLimits);
+          drainDeadlineMs, canvasLimits);
     }
   }
 }

@@ -66,6 +66,25 @@ public final class ServerFrames {
     return frame;
   }
 
+  public static ObjectNode presence(String room, User user, JsonNode state) {
+    ObjectNode frame = Json.object().put("type", "presence").put("room", room);
+    frame.set("user", user.toJson());
+    frame.set("state", state);
+    return frame;
+  }
+
+  public static ObjectNode presenceLeft(String room, User user) {
+    ObjectNode frame = Json.object().put("type", "presence_left").put("room", room);
+    frame.set("user", user.toJson());
+    return frame;
+  }
+
+  public static ObjectNode chat(String room, User user, String text, boolean action, String at) {
+    ObjectNode frame = Json.object().put("type", "chat").put("room", room);
+    frame.set("user", user.toJson());
+    return frame.put("text", text).put("action", action).put("at", at);
+  }
+
   public static ObjectNode resync(String room, long from) {
     return Json.object().put("type", "resync").put("room", room).put("from", from);
   }

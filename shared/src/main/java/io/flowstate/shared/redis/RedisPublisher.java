@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The command Redis connection of a service, used for PUBLISH. One connection, pipelined: what
  * the owner publishes reaches Redis in call order, which is what makes per-room event order and
- * per-client submission order hold. Fails fast while Redis is unreachable (no buffering).
+ * per-client submission order hold. Also carries the few other commands a service needs (the
+ * members registry) through {@link #send}. Fails fast while Redis is unreachable (no buffering).
  */
 public final class RedisPublisher {
   private final RedisLink link;
@@ -54,6 +55,18 @@ public final class RedisPublisher {
       requests.add(Request.cmd(Command.PUBLISH).arg(m.getKey()).arg(m.getValue()));
     }
     return c.batch(requests).mapEmpty();
+  }
+
+  /** Sends any command on this connection, in order with the publishes. */
+  public Future<io.vertx.redis.client.Response> send(Request request) {
+    RedisConnection c = link.connection();
+    return c == null ? Future.failedFuture("redis is unavailable") : c.send(request);
+  }
+
+  /** Sends commands as one pipelined batch. */
+  public Future<List<io.vertx.redis.client.Response>> batch(List<Request> requests) {
+    RedisConnection c = link.connection();
+    return c == null ? Future.failedFuture("redis is unavailable") : c.batch(requests);
   }
 
   /** A round trip to Redis (PING), for readiness checks. */

@@ -80,7 +80,7 @@ public final class OpLog {
           reducer.applyInPlace(base, reducer.parse(e.op()));
         }
         return page.get(page.size() - 1).version();
-      }, true).compose(last -> replay(room, base, last, upTo, reducer));
+      }, false).compose(last -> replay(room, base, last, upTo, reducer));
     });
   }
 
@@ -112,7 +112,8 @@ public final class OpLog {
           long version = row.getLong("version");
           String text = row.getString("state");
           String hash = row.getString("hash");
-          return vertx.executeBlocking(() -> new Snapshot(version, CanvasState.fromJson(Json.parse(text)), hash), false);
+          return vertx.executeBlocking(() -> new Snapshot(version,
+              CanvasState.fromJson(Json.parse(text), io.flowstate.shared.canvas.CanvasLimits.replay()), hash), false);
         });
   }
 

@@ -1,0 +1,38 @@
+package io.flowstate.gateway.http;
+
+import io.flowstate.shared.canvas.Reducer;
+import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.store.OpLog;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.Router;
+
+/**
+ * The read-only HTTP history of rooms: {@code /v1/rooms/{id}/state}, {@code /ops},
+ * {@code /export.svg} and {@code /export.png} (docs/PROTOCOL.md, "HTTP history and export"). Owns
+ * the shared state cache and the export worker pool; construct it on the gateway verticle's context
+ * so that the pool is closed when the verticle is undeployed.
+ */
+public final class HistoryRoutes {
+  private final StateHandler state;
+  private final OpsHandler ops;
+  private final ExportHandler export;
+
+  public HistoryRoutes(Vertx vertx, GatewayConfig config, OpLog log, Reducer reducer) {
+    RoomStates states = new RoomStates(vertx, log, reducer,
+        new StateCache(config.historyCacheEntries(), config.historyCacheBytes()));
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("flowstate-export-" + config.gatewayId(),
+        Math.max(1, config.exportWorkers()));
+    this.state = new StateHandler(states, config.maxRoomIdLength());
+    this.ops = new OpsHandler(vertx, log, states, config.maxRoomIdLength(), config.maxOpsPage());
+    this.export = new ExportHandler(states, workers, config.maxRoomIdLength(), config.maxExportPixels());
+  }
+
+  /** Adds the routes; mount them before any catch-all (static) handler. */
+  public void mount(Router router) {
+    router.get("/v1/rooms/:id/state").handler(state::handle);
+    router.get("/v1/rooms/:id/ops").handler(ops::handle);
+    router.get("/v1/rooms/:id/export.svg").handler(export::svg);
+    router.get("/v1/rooms/:id/export.png").handler(export::png);
+  }
+}
