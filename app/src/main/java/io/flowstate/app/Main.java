@@ -8,7 +8,14 @@ import io.flowstate.shared.config.Env;
 import io.flowstate.shared.config.GatewayConfig;
 import io.flowstate.shared.config.SequencerConfig;
 import io.vertx.core.Future;
+import io.flowstate.sequencer.room.ShardOwnership;
+import io.flowstate.shared.log.Logging;
+import io.flowstate.shared.metrics.Metrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +35,19 @@ public final class Main {
     Env env = Env.system();
     try {
       switch (command) {
-        case "gateway":
-          run(List.of(), vertx -> vertx.deployVerticle(new GatewayVerticle(GatewayConfig.fromEnv(env, false))));
+        case "gateway": {
+          GatewayConfig config = GatewayConfig.fromEnv(env, false);
+          logging(env, "json", Map.of("service", "gateway", "gateway", config.gatewayId()));
+          run(List.of(), (vertx, metrics) -> vertx.deployVerticle(new GatewayVerticle(config, metrics)));
           break;
-        case "sequencer":
-          run(List.of(), vertx -> vertx.deployVerticle(new SequencerVerticle(SequencerConfig.fromEnv(env))));
+        }
+        case "sequencer": {
+          SequencerConfig config = SequencerConfig.fromEnv(env);
+          logging(env, "json", Map.of("service", "sequencer", "sequencer", config.sequencerId()));
+          run(List.of(), (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(config,
+              ShardOwnership.all(config.shardCount()), metrics)));
           break;
+        }
         case "dev":
           dev(env);
           break;
@@ -48,7 +62,13 @@ public final class Main {
     }
   }
 
+  private static void logging(Env env, String defaultFormat, Map<String, String> fields) {
+    Logging.configure(env.string("FLOWSTATE_LOG_LEVEL", "INFO"), env.string("FLOWSTATE_LOG_FORMAT", defaultFormat),
+        fields);
+  }
+
   private static void dev(Env env) {
+    logging(env, "text", Map.of("service", "dev"));
     List<AutoCloseable> embedded = new ArrayList<>();
     String redisUrl = env.string("FLOWSTATE_REDIS_URL", null);
     String pgUrl = env.string("FLOWSTATE_PG_URL", null);
@@ -68,9 +88,12 @@ public final class Main {
           + (dataDir == null ? " (temporary data, removed on exit)" : " (data in " + dataDir + ")"));
     }
     GatewayConfig gateway = GatewayConfig.fromEnv(env, true).toBuilder().stores(redisUrl, pgUrl).build();
-    SequencerConfig sequencer = SequencerConfig.fromEnv(env).withStores(redisUrl, pgUrl);
-    run(embedded, vertx -> vertx.deployVerticle(new SequencerVerticle(sequencer))
-        .compose(id -> vertx.deployVerticle(new GatewayVerticle(gateway)))
+    // In dev mode the gateway's /metrics shows the sequencer too; no separate sequencer listener.
+    SequencerConfig sequencer = SequencerConfig.fromEnv(env).toBuilder().stores(redisUrl, pgUrl)
+        .http("127.0.0.1", env.integer("FLOWSTATE_SEQUENCER_HTTP_PORT", -1)).build();
+    run(embedded, (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(sequencer,
+            ShardOwnership.all(sequencer.shardCount()), metrics))
+        .compose(id -> vertx.deployVerticle(new GatewayVerticle(gateway, metrics)))
         .onSuccess(id -> System.out.println("dev: FlowState is running at http://localhost:" + gateway.httpPort()
             + "/  (WebSocket endpoint /v1/ws, guest access on)")));
   }
@@ -87,13 +110,19 @@ public final class Main {
   }
 
   private interface Deployment {
-    Future<String> deploy(Vertx vertx);
+    Future<String> deploy(Vertx vertx, Metrics metrics);
   }
 
+  /** One Vert.x per process, its own metrics (event loops, HTTP, pools, JVM) in the FlowState registry. */
   private static void run(List<AutoCloseable> embedded, Deployment deployment) {
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = Metrics.create();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, embedded), "flowstate-shutdown"));
-    deployment.deploy(vertx).onFailure(e -> {
+    deployment.deploy(vertx, metrics).onFailure(e -> {
       System.err.println("flowstate: startup failed: " + e.getMessage());
       System.exit(1);
     });

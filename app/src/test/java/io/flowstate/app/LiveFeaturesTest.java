@@ -127,12 +127,13 @@ class LiveFeaturesTest {
     assertThat(wave.path("text").asText()).isEqualTo("waves");
 
     chat(bob, "/who", "c4");
-    JsonNode who = bob.await(f -> f.path("type").asText().equals("members") && f.path("users").size() == 2
-        && bob.all().indexOf(f) > bob.all().indexOf(wave), WAIT);
+    JsonNode who = bob.await(f -> f.path("type").asText().equals("members") && "c4".equals(f.path("rid").asText()),
+        WAIT);
     assertThat(userIds(who.path("users"))).containsExactlyInAnyOrder("guest-alice", "guest-bob");
 
     chat(alice, "/dance", "c5");
     JsonNode unknown = alice.next("error", WAIT);
+    assertThat(alice.all()).noneMatch(f -> "c4".equals(f.path("rid").asText()));
     assertThat(unknown.path("code").asText()).isEqualTo("unknown_command");
     assertThat(unknown.path("rid").asText()).isEqualTo("c5");
 

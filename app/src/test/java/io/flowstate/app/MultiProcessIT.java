@@ -49,7 +49,9 @@ class MultiProcessIT {
   void gatewayAndSequencerProcesses() throws Exception {
     String prefix = "mp" + UUID.randomUUID().toString().substring(0, 8);
     int port = freePort();
+    int sequencerPort = freePort();
     Map<String, String> env = Map.of(
+        "FLOWSTATE_SEQUENCER_HTTP_PORT", Integer.toString(sequencerPort),
         "FLOWSTATE_REDIS_URL", TestInfra.redisUrl(),
         "FLOWSTATE_PG_URL", TestInfra.pgUrl(),
         "FLOWSTATE_REDIS_PREFIX", prefix,
@@ -60,6 +62,7 @@ class MultiProcessIT {
     start("sequencer", env);
     start("gateway", env);
     awaitReady(port);
+    awaitReady(sequencerPort);
 
     WsTestClient alice = WsTestClient.connect(vertx, port, "/v1/ws?guest=alice", Map.of());
     WsTestClient bob = WsTestClient.connect(vertx, port, "/v1/ws?guest=bob", Map.of());
@@ -74,6 +77,18 @@ class MultiProcessIT {
     assertThat(alice.next("op", WAIT).path("id").asText()).isEqualTo("op-1");
     alice.close();
     bob.close();
+
+    String metrics = get(port, "/metrics");
+    assertThat(metrics).contains("flowstate_ops_submitted_total").contains("flowstate_gateway_connections");
+    String sequencerMetrics = get(sequencerPort, "/metrics");
+    assertThat(sequencerMetrics).containsPattern("flowstate_ops_committed_total(\\{[^}]*\\})? 1\\.0")
+        .contains("flowstate_commit_latency_seconds_bucket");
+  }
+
+  private String get(int port, String path) throws Exception {
+    return vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.send()).compose(resp -> resp.body()).map(b -> b.toString())
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private void start(String command, Map<String, String> env) throws IOException {

@@ -35,6 +35,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
 
   private final GatewayConfig config;
+  private final io.flowstate.shared.metrics.Metrics metrics;
   private Pool pool;
   private RedisSubscriber subscriber;
   private RedisPublisher publisher;
@@ -47,7 +48,13 @@ public final class GatewayVerticle extends VerticleBase {
   private volatile boolean draining;
 
   public GatewayVerticle(GatewayConfig config) {
+    this(config, io.flowstate.shared.metrics.Metrics.create());
+  }
+
+  /** A gateway recording into {@code metrics} (shared with the sequencer in dev mode). */
+  public GatewayVerticle(GatewayConfig config, io.flowstate.shared.metrics.Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,7 +67,12 @@ public final class GatewayVerticle extends VerticleBase {
     relay = new SubmitRelay(vertx, config, new Channels(config.redisPrefix()), publisher, sessions::get);
     presence = new RoomPresence(vertx, config, new Channels(config.redisPrefix()), publisher, feeds::localSessions);
     feeds.presence(presence);
-    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence);
+    feeds.metrics(metrics);
+    relay.onRedisError(() -> metrics.counter("flowstate.redis.errors").increment());
+    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence, metrics);
+    metrics.gauge("flowstate.gateway.connections", "open WebSocket connections", sessions::size);
+    metrics.gauge("flowstate.gateway.rooms", "rooms with local members", feeds::roomCount);
+    metrics.gauge("flowstate.gateway.pending.ops", "submissions awaiting their outcome", relay::pendingCount);
     feeds.onCommitted(relay::committed);
     relay.onTimeout(feeds::catchUp);
     Channels channels = new Channels(config.redisPrefix());
@@ -147,6 +159,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/ws").handler(endpoint::handle);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay())).mount(router);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()

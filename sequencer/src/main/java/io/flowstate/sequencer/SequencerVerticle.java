@@ -31,6 +31,9 @@ public final class SequencerVerticle extends VerticleBase {
   private static final long EVICT_EVERY_MS = 30_000;
 
   private final SequencerConfig config;
+  private final io.flowstate.shared.metrics.Metrics metrics;
+  private io.vertx.core.http.HttpServer http;
+  private volatile boolean draining;
   private final ShardOwnership ownership;
   private Channels channels;
   private Pool pool;
@@ -41,12 +44,14 @@ public final class SequencerVerticle extends VerticleBase {
   private long snapshotTimer;
 
   public SequencerVerticle(SequencerConfig config) {
-    this(config, ShardOwnership.all(config.shardCount()));
+    this(config, ShardOwnership.all(config.shardCount()), io.flowstate.shared.metrics.Metrics.create());
   }
 
-  public SequencerVerticle(SequencerConfig config, ShardOwnership ownership) {
+  /** A sequencer recording into {@code metrics} (shared with the gateway in dev mode). */
+  public SequencerVerticle(SequencerConfig config, ShardOwnership ownership, io.flowstate.shared.metrics.Metrics metrics) {
     this.config = config;
     this.ownership = ownership;
+    this.metrics = metrics;
   }
 
   @Override
@@ -58,7 +63,7 @@ public final class SequencerVerticle extends VerticleBase {
     OpLog log = new OpLog(vertx, pool);
     sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), log,
         new CommitPublisher(publisher, channels),
-        new SnapshotWriter(vertx, pool, log, new Reducer(CanvasLimits.replay())));
+        new SnapshotWriter(vertx, pool, log, new Reducer(CanvasLimits.replay())), metrics);
     subscriber.messageHandler((channel, payload) -> onSubmission(payload));
     return Migrations.apply(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException(
@@ -67,6 +72,7 @@ public final class SequencerVerticle extends VerticleBase {
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 "sequencer cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
         .compose(v -> subscribeOwnedShards())
+        .compose(v -> startHttp())
         .onSuccess(v -> {
           evictTimer = vertx.setPeriodic(EVICT_EVERY_MS, id -> sequencer.evictIdle());
           long snapshotSweep = Math.max(100, Math.min(config.snapshotEveryMs() / 2, EVICT_EVERY_MS));
@@ -84,6 +90,7 @@ public final class SequencerVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictTimer);
     vertx.cancelTimer(snapshotTimer);
+    draining = true;
     long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
     io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
     subscriber.close().onComplete(v -> vertx.setPeriodic(0, 20, t -> {
@@ -92,7 +99,38 @@ public final class SequencerVerticle extends VerticleBase {
         idle.tryComplete();
       }
     }));
-    return idle.future().eventually(() -> publisher.close()).eventually(() -> pool.close());
+    return idle.future().eventually(() -> publisher.close())
+        .eventually(() -> http == null ? Future.succeededFuture() : http.close())
+        .eventually(() -> pool.close());
+  }
+
+  /** Health and metrics on their own port ({@code FLOWSTATE_SEQUENCER_HTTP_PORT}), when configured. */
+  private Future<Void> startHttp() {
+    if (config.httpPort() < 0) {
+      return Future.succeededFuture();
+    }
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end("{\"status\":\"UP\"}"));
+    router.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute().transform(ar -> {
+      boolean up = ar.succeeded() && subscriber.connected() && publisher.connected() && !draining;
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"checks\":{\"redis\":"
+              + (subscriber.connected() && publisher.connected()) + ",\"postgres\":" + ar.succeeded()
+              + ",\"draining\":" + draining + "}}");
+      return Future.succeededFuture();
+    }));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost())
+        .onSuccess(s -> http = s).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new IllegalStateException("sequencer cannot listen on "
+            + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)));
+  }
+
+  /** The port of the health/metrics listener, or -1. */
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
   }
 
   /** The running sequencer, for metrics and tests. */

@@ -176,9 +176,11 @@ public final class RoomPresence {
       return;
     }
     String exclude = message.path("exclude").asText(null);
+    boolean droppable = "presence".equals(frame.path("type").asText());
     byte[] encoded = Json.write(frame).getBytes(StandardCharsets.UTF_8);
     for (Session s : localMembers.apply(room)) {
-      if (!s.id().equals(exclude) && !s.closed()) {
+      // Presence is the first thing dropped for a client that is not keeping up.
+      if (!s.id().equals(exclude) && !s.closed() && !(droppable && s.congested())) {
         s.sendEncoded(encoded);
       }
     }

@@ -40,14 +40,16 @@ final class RoomFeed {
   private boolean repairing;
   private final LongConsumer repair;
   private final Congestion congestion;
+  private final io.micrometer.core.instrument.Counter deliveries;
 
   /** What to do with a member that fell behind. */
   interface Congestion {
     void behind(RoomFeed feed, Member member);
   }
 
-  RoomFeed(String room, LongConsumer repair, Congestion congestion) {
+  RoomFeed(String room, LongConsumer repair, Congestion congestion, io.micrometer.core.instrument.Counter deliveries) {
     this.room = room;
+    this.deliveries = deliveries;
     this.repair = repair;
     this.congestion = congestion;
   }
@@ -120,6 +122,7 @@ final class RoomFeed {
           continue;
         }
         m.session.sendEncoded(frame);
+        deliveries.increment();
         m.cursor = version;
       }
     }

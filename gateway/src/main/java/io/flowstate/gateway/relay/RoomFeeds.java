@@ -48,6 +48,7 @@ public final class RoomFeeds {
   private Consumer<OpEvent> committedListener = e -> { };
   private EventTap tap = (room, version) -> true;
   private io.flowstate.gateway.presence.RoomPresence presence;
+  private io.flowstate.shared.metrics.Metrics metrics = io.flowstate.shared.metrics.Metrics.create();
 
   /** A hook on the raw live stream; returning false drops the event (tests simulate loss). */
   public interface EventTap {
@@ -70,6 +71,10 @@ public final class RoomFeeds {
 
   public void tap(EventTap tap) {
     this.tap = tap;
+  }
+
+  public void metrics(io.flowstate.shared.metrics.Metrics metrics) {
+    this.metrics = metrics;
   }
 
   /** Members, presence and chat of the rooms these feeds serve. */
@@ -201,7 +206,8 @@ public final class RoomFeeds {
   }
 
   private RoomFeed openFeed(String room) {
-    RoomFeed feed = new RoomFeed(room, upTo -> repair(room, upTo), this::behind);
+    RoomFeed feed = new RoomFeed(room, upTo -> repair(room, upTo), this::behind,
+        metrics.counter("flowstate.fanout.deliveries"));
     Promise<Void> live = Promise.promise();
     starting.put(room, live);
     Future.all(subscriber.subscribe(channels.room(room)), subscriber.subscribe(channels.live(room)))
@@ -266,6 +272,7 @@ public final class RoomFeeds {
       return;
     }
     long from = feed.delivered;
+    metrics.counter("flowstate.gap.repairs").increment();
     log.allEvents(room, from, upTo).onComplete(ar -> {
       if (feeds.get(room) != feed) {
         return;
@@ -306,6 +313,7 @@ public final class RoomFeeds {
     feed.members.remove(member.session.id());
     member.session.rooms().remove(feed.room);
     member.session.send(ServerFrames.resync(feed.room, member.cursor));
+    metrics.counter("flowstate.resyncs").increment();
     presence.left(member.session, feed.room);
     if (feed.members.isEmpty()) {
       feeds.remove(feed.room);

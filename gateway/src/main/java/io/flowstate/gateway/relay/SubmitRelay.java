@@ -31,6 +31,7 @@ public final class SubmitRelay {
   private final Function<String, Session> sessions;
   private final Map<Key, ArrayDeque<Pending>> pending = new HashMap<>();
   private Consumer<String> timeoutListener = room -> { };
+  private Runnable redisErrors = () -> { };
 
   private record Key(String room, String authorId, String id) {
   }
@@ -51,6 +52,11 @@ public final class SubmitRelay {
     this.timeoutListener = listener;
   }
 
+  /** Called when a publish to Redis failed. */
+  public void onRedisError(Runnable listener) {
+    this.redisErrors = listener;
+  }
+
   public int pendingCount() {
     int n = 0;
     for (ArrayDeque<Pending> q : pending.values()) {
@@ -66,6 +72,7 @@ public final class SubmitRelay {
     long timer = vertx.setTimer(config.opTimeoutMs(), t -> expire(key, t));
     pending.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Pending(session, rid, timer));
     publisher.publish(channels.shard(Channels.shardOf(room, config.shardCount())), s.encode())
+        .onFailure(e -> redisErrors.run())
         .onFailure(e -> settleOne(key, timer, p -> p.session().send(ServerFrames.error(ErrorCode.UNAVAILABLE,
             "ordering service unreachable; retry with the same id", p.rid(), room, id))));
   }

@@ -26,6 +26,8 @@ public final class Session {
   final TokenBucket chatLimit;
   private long lastSeen = System.currentTimeMillis();
   private boolean closed;
+  private int congestedTicks;
+  private io.flowstate.shared.metrics.Metrics metrics;
 
   Session(String id, User user, ServerWebSocket socket, String clientIp, io.flowstate.shared.config.GatewayConfig config) {
     this.id = id;
@@ -60,6 +62,9 @@ public final class Session {
   }
 
   public void send(ObjectNode frame) {
+    if (metrics != null && "error".equals(frame.path("type").asText())) {
+      metrics.count("flowstate.errors", "code", frame.path("code").asText());
+    }
     if (!closed) {
       socket.writeTextMessage(Json.write(frame));
     }
@@ -82,6 +87,16 @@ public final class Session {
       closed = true;
       socket.close(code, reason);
     }
+  }
+
+  void metrics(io.flowstate.shared.metrics.Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Consecutive heartbeat ticks at which the outbound buffer was over its limit. */
+  int congestedTicks() {
+    congestedTicks = congested() ? congestedTicks + 1 : 0;
+    return congestedTicks;
   }
 
   void markClosed() {

@@ -33,23 +33,30 @@ public final class WsEndpoint {
   private final RoomFeeds feeds;
   private final SubmitRelay relay;
   private final io.flowstate.gateway.presence.RoomPresence presence;
+  private final io.flowstate.shared.metrics.Metrics metrics;
   private final ClientMessages parser;
   private long heartbeatTimer;
   private boolean draining;
 
   public WsEndpoint(Vertx vertx, GatewayConfig config, SessionRegistry sessions, RoomFeeds feeds, SubmitRelay relay,
-      io.flowstate.gateway.presence.RoomPresence presence) {
+      io.flowstate.gateway.presence.RoomPresence presence, io.flowstate.shared.metrics.Metrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.feeds = feeds;
     this.relay = relay;
     this.presence = presence;
+    this.metrics = metrics;
     this.parser = new ClientMessages(config.maxRoomIdLength(), config.maxClientOpIdLength());
   }
 
   public void startHeartbeats() {
-    heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> sessions.heartbeat(config.heartbeatTimeoutMs()));
+    heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> {
+      int slow = sessions.heartbeat(config.heartbeatTimeoutMs());
+      if (slow > 0) {
+        metrics.counter("flowstate.slow.consumer.closes").increment(slow);
+      }
+    });
   }
 
   public void stopHeartbeats() {
@@ -123,6 +130,7 @@ public final class WsEndpoint {
       return;
     }
     Session session = new Session(UUID.randomUUID().toString(), user, ws, ip, config);
+    session.metrics(metrics);
     sessions.add(session);
     ws.textMessageHandler(text -> {
       session.touch();
@@ -157,6 +165,11 @@ public final class WsEndpoint {
       dispatch(session, message, text.length());
     } catch (FlowStateException e) {
       session.send(ServerFrames.error(e.code(), e.getMessage(), message.rid(), message.room(), opId(message)));
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.SEVERE, "handler failed for a " + message.getClass().getSimpleName()
+          + " in room " + message.room() + " from " + session.user().id(), e);
+      session.send(ServerFrames.error(ErrorCode.INTERNAL, "internal error; the connection goes on", message.rid(),
+          message.room(), opId(message)));
     }
   }
 
@@ -181,6 +194,7 @@ public final class WsEndpoint {
         throw new FlowStateException(ErrorCode.TOO_LARGE, "op is larger than " + config.maxOpBytes() + " bytes");
       }
       relay.submit(session, Submission.OP, op.room(), op.id(), op.rid(), op.op());
+      metrics.counter("flowstate.ops.submitted").increment();
     } else if (message instanceof ClientMessage.Undo undo) {
       requireJoined(session, undo.room());
       limit(session.opsLimit, "ops");
@@ -197,6 +211,7 @@ public final class WsEndpoint {
             + config.maxPresenceBytes() + " bytes");
       }
       presence.presence(session, p.room(), p.state());
+      metrics.counter("flowstate.presence.updates").increment();
     } else if (message instanceof ClientMessage.Chat chat) {
       requireJoined(session, chat.room());
       chat(session, chat);
@@ -210,7 +225,13 @@ public final class WsEndpoint {
     }
     ChatCommands.Line line = ChatCommands.parse(chat.text());
     if (line instanceof ChatCommands.Who) {
-      presence.members(chat.room()).onSuccess(users -> session.send(ServerFrames.members(chat.room(), users)))
+      presence.members(chat.room()).onSuccess(users -> {
+        var reply = ServerFrames.members(chat.room(), users);
+        if (chat.rid() != null) {
+          reply.put("rid", chat.rid());
+        }
+        session.send(reply);
+      })
           .onFailure(e -> session.send(ServerFrames.error(ErrorCode.UNAVAILABLE, "member list unavailable; retry",
               chat.rid(), chat.room(), null)));
       return;

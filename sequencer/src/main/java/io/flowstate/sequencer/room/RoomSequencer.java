@@ -57,6 +57,9 @@ public final class RoomSequencer {
   /** Replays committed ops without size limits: they were accepted under the limits of their time. */
   private final Reducer replayer = new Reducer(io.flowstate.shared.canvas.CanvasLimits.replay());
   private final SnapshotWriter snapshots;
+  private final io.flowstate.shared.metrics.Metrics metrics;
+  private final io.micrometer.core.instrument.Timer commitLatency;
+  private final io.micrometer.core.instrument.DistributionSummary commitBatch;
   private final Map<String, Room> rooms = new HashMap<>();
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
   private final Map<OpKey, Long> knownDuplicates = new HashMap<>();
@@ -68,7 +71,7 @@ public final class RoomSequencer {
   private static final int MAX_SNAPSHOTS_IN_FLIGHT = 2;
 
   public RoomSequencer(Vertx vertx, SequencerConfig config, ShardOwnership ownership, OpStore store, OpLog log,
-      CommitPublisher publisher, SnapshotWriter snapshots) {
+      CommitPublisher publisher, SnapshotWriter snapshots, io.flowstate.shared.metrics.Metrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.ownership = ownership;
@@ -77,6 +80,11 @@ public final class RoomSequencer {
     this.publisher = publisher;
     this.reducer = new Reducer(config.canvasLimits());
     this.snapshots = snapshots;
+    this.metrics = metrics;
+    this.commitLatency = metrics.timer("flowstate.commit.latency", "one group commit round trip to PostgreSQL");
+    this.commitBatch = metrics.summary("flowstate.commit.batch", "ops per group commit");
+    metrics.gauge("flowstate.sequencer.rooms", "rooms loaded in memory", rooms::size);
+    metrics.gauge("flowstate.sequencer.queue", "submissions waiting for the next group", queue::size);
   }
 
   /** Accepts a submission for a room of an owned shard; others are ignored (not ours). */
@@ -132,6 +140,7 @@ public final class RoomSequencer {
       room.snapshotting = false;
       snapshotsInFlight--;
       if (ar.succeeded()) {
+        metrics.counter("flowstate.snapshots.written").increment();
         room.snapshotVersion = Math.max(room.snapshotVersion, version);
         room.snapshotAt = System.currentTimeMillis();
       } else {
@@ -219,6 +228,7 @@ public final class RoomSequencer {
           boolean ok = hashes[0].equals(snap.storedHash()) && hashes[1].equals(snap.storedHash());
           if (!ok) {
             snapshotMismatches++;
+            metrics.counter("flowstate.snapshot.mismatches").increment();
             LOG.severe("SNAPSHOT MISMATCH in room " + id + " at version " + snap.version() + ": stored hash "
                 + snap.storedHash() + ", snapshot state hash " + hashes[0] + ", full replay hash " + hashes[1]
                 + "; using the full replay of the op log");
@@ -305,7 +315,13 @@ public final class RoomSequencer {
         rejected.add(new Rejected(s, e));
       }
     }
-    Future<Void> committed = rows.isEmpty() ? Future.succeededFuture() : store.commit(rows);
+    long commitStart = System.nanoTime();
+    Future<Void> committed = rows.isEmpty() ? Future.succeededFuture() : store.commit(rows)
+        .onSuccess(v -> {
+          commitLatency.record(System.nanoTime() - commitStart, java.util.concurrent.TimeUnit.NANOSECONDS);
+          commitBatch.record(rows.size());
+        })
+        .onFailure(e -> metrics.counter("flowstate.pg.errors").increment());
     return committed.transform(ar -> {
       if (ar.succeeded()) {
         return afterCommit(rows, replies, rejected);
@@ -407,6 +423,7 @@ public final class RoomSequencer {
     if (!rows.isEmpty()) {
       commits++;
       committedOps += rows.size();
+      metrics.counter("flowstate.ops.committed").increment(rows.size());
       for (CommitRow row : rows) {
         Room room = rooms.get(row.event().room());
         if (room != null && room.head - room.snapshotVersion >= config.snapshotEveryOps()) {
@@ -438,6 +455,9 @@ public final class RoomSequencer {
     return store.lookup(unknown).recover(e -> Future.succeededFuture(Map.of())).map(found -> {
       for (Rejected r : rejected) {
         Long version = found.get(keyOf(r.submission()));
+        if (version == null) {
+          metrics.count("flowstate.ops.rejected", "code", r.error().code().wire());
+        }
         replies.add(version != null ? duplicate(r.submission(), version) : error(r.submission(), r.error()));
       }
       return null;

@@ -59,8 +59,8 @@ public record GatewayConfig(
   public static final String DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/flowstate";
   public static final int DEFAULT_PG_POOL_SIZE = 8;
   public static final int DEFAULT_SHARD_COUNT = 256;
-  public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
-  public static final int DEFAULT_MAX_OP_BYTES = 512 * 1024;
+  public static final int DEFAULT_MAX_FRAME_BYTES = 512 * 1024;
+  public static final int DEFAULT_MAX_OP_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_ROOM_ID_LENGTH = 128;
   public static final int DEFAULT_MAX_CLIENT_OP_ID_LENGTH = 64;
   public static final int DEFAULT_MAX_ROOMS_PER_CONNECTION = 64;

@@ -24,7 +24,12 @@ public record SequencerConfig(
     long verifySnapshotMaxOps,
     int maxUndoDepth,
     long drainDeadlineMs,
+    String httpHost,
+    int httpPort,
     CanvasLimits canvasLimits) {
+
+  /** Default port of the sequencer's health/metrics listener when started from the environment. */
+  public static final int DEFAULT_HTTP_PORT = 8081;
 
   public static final int DEFAULT_PG_POOL_SIZE = 4;
   public static final int DEFAULT_MAX_COMMIT_BATCH = 2_000;
@@ -60,6 +65,8 @@ public record SequencerConfig(
         .verifySnapshotMaxOps(env.longValue("FLOWSTATE_VERIFY_SNAPSHOT_MAX_OPS", DEFAULT_VERIFY_SNAPSHOT_MAX_OPS))
         .maxUndoDepth(env.integer("FLOWSTATE_MAX_UNDO_DEPTH", DEFAULT_MAX_UNDO_DEPTH))
         .drainDeadlineMs(env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", GatewayConfig.DEFAULT_DRAIN_DEADLINE_MS))
+        .http(env.string("FLOWSTATE_SEQUENCER_HTTP_HOST", GatewayConfig.DEFAULT_HTTP_HOST),
+            env.integer("FLOWSTATE_SEQUENCER_HTTP_PORT", DEFAULT_HTTP_PORT))
         .canvasLimits(new CanvasLimits(
             env.integer("FLOWSTATE_MAX_SHAPE_ID_LENGTH", l.maxIdLength()),
             env.integer("FLOWSTATE_MAX_BATCH_OPS", l.maxBatchOps()),
@@ -83,7 +90,7 @@ public record SequencerConfig(
     return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).pgPoolSize(pgPoolSize)
         .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
         .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
-        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).canvasLimits(canvasLimits);
+        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).http(httpHost, httpPort).canvasLimits(canvasLimits);
   }
 
   /** Mutable builder; fields start at the defaults. */
@@ -103,6 +110,8 @@ public record SequencerConfig(
     private int maxUndoDepth = DEFAULT_MAX_UNDO_DEPTH;
     private CanvasLimits canvasLimits = CanvasLimits.defaults();
     private long drainDeadlineMs = GatewayConfig.DEFAULT_DRAIN_DEADLINE_MS;
+    private String httpHost = "127.0.0.1";
+    private int httpPort = -1;
 
     public Builder sequencerId(String v) { sequencerId = v; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
@@ -117,11 +126,13 @@ public record SequencerConfig(
     public Builder maxUndoDepth(int v) { maxUndoDepth = v; return this; }
     public Builder canvasLimits(CanvasLimits v) { canvasLimits = v; return this; }
     public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
+    /** The health/metrics listener; a negative port disables it (the builder's default). */
+    public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
 
     public SequencerConfig build() {
       return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
           dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
-          drainDeadlineMs, canvasLimits);
+          drainDeadlineMs, httpHost, httpPort, canvasLimits);
     }
   }
 }
