@@ -85,22 +85,78 @@ class MultiProcessIT {
         .contains("flowstate_commit_latency_seconds_bucket");
   }
 
+  @Test
+  @DisplayName("a gateway process killed with -9 loses nothing acknowledged: its users get presence_left on the "
+      + "other gateway within the TTL and resume there with since")
+  void killedGatewayProcess() throws Exception {
+    String prefix = "mk" + UUID.randomUUID().toString().substring(0, 8);
+    int portA = freePort();
+    int portB = freePort();
+    Map<String, String> common = Map.of(
+        "FLOWSTATE_REDIS_URL", TestInfra.redisUrl(),
+        "FLOWSTATE_PG_URL", TestInfra.pgUrl(),
+        "FLOWSTATE_REDIS_PREFIX", prefix,
+        "FLOWSTATE_HTTP_HOST", "127.0.0.1",
+        "FLOWSTATE_GUEST_ACCESS", "true",
+        "FLOWSTATE_PRESENCE_TTL_MS", "1500",
+        "FLOWSTATE_SEQUENCER_HTTP_PORT", Integer.toString(freePort()));
+    start("sequencer", common);
+    java.util.Map<String, String> envA = new java.util.HashMap<>(common);
+    envA.put("FLOWSTATE_HTTP_PORT", Integer.toString(portA));
+    envA.put("FLOWSTATE_GATEWAY_ID", prefix + "-a");
+    java.util.Map<String, String> envB = new java.util.HashMap<>(common);
+    envB.put("FLOWSTATE_HTTP_PORT", Integer.toString(portB));
+    envB.put("FLOWSTATE_GATEWAY_ID", prefix + "-b");
+    start("gateway", envA);
+    Process gatewayB = start("gateway", envB);
+    awaitReady(portA);
+    awaitReady(portB);
+
+    WsTestClient alice = WsTestClient.connect(vertx, portA, "/v1/ws?guest=alice", Map.of());
+    WsTestClient bob = WsTestClient.connect(vertx, portB, "/v1/ws?guest=bob", Map.of());
+    TestCluster.join(alice, "kill", null);
+    TestCluster.join(bob, "kill", null);
+    alice.await(f -> f.path("type").asText().equals("members") && f.path("users").size() == 2, WAIT);
+    TestCluster.sendOp(bob, "kill", "b-1", TestCluster.createRect("s", 0, 0));
+    assertThat(bob.next("op", WAIT).path("version").asLong()).isEqualTo(1);
+
+    gatewayB.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    long killed = System.nanoTime();
+    JsonNode left = alice.await(f -> f.path("type").asText().equals("presence_left"), WAIT);
+    long ms = (System.nanoTime() - killed) / 1_000_000;
+    assertThat(left.path("user").path("id").asText()).isEqualTo("guest-bob");
+    System.out.printf("MultiProcessIT: presence_left for the killed gateway's user after %d ms (TTL 1500 ms)%n", ms);
+
+    WsTestClient bobAgain = WsTestClient.connect(vertx, portA, "/v1/ws?guest=bob", Map.of());
+    JsonNode joined = TestCluster.join(bobAgain, "kill", 1L);
+    assertThat(joined.path("version").asLong()).isEqualTo(1);
+    TestCluster.sendOp(bobAgain, "kill", "b-1", TestCluster.createRect("s", 0, 0));
+    assertThat(bobAgain.next("ack", WAIT).path("version").asLong()).isEqualTo(1);
+    TestCluster.sendOp(bobAgain, "kill", "b-2", TestCluster.move("s", 5, 5));
+    assertThat(alice.next("op", WAIT).path("version").asLong()).isEqualTo(1);
+    assertThat(alice.next("op", WAIT).path("version").asLong()).isEqualTo(2);
+    alice.close();
+    bobAgain.close();
+  }
+
   private String get(int port, String path) throws Exception {
     return vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(req -> req.send()).compose(resp -> resp.body()).map(b -> b.toString())
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private void start(String command, Map<String, String> env) throws IOException {
+  private Process start(String command, Map<String, String> env) throws IOException {
     String jar = System.getProperty("flowstate.jar", "target/flowstate.jar");
     assertThat(new File(jar)).as("the built jar").exists();
-    Path log = Path.of("target", "it-" + command + ".log");
+    Path log = Path.of("target", "it-" + command + "-" + env.getOrDefault("FLOWSTATE_GATEWAY_ID", "") + ".log");
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar, command);
     builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    processes.add(builder.start());
+    Process process = builder.start();
+    processes.add(process);
+    return process;
   }
 
   private void awaitReady(int port) {
