@@ -14,23 +14,14 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Concurrent writers across two gateways")
-class ConcurrentOpsTest {
+class ConcurrentOpsTest extends ClusterTest {
   private static final int CLIENTS = 20;
   private static final int OPS_PER_CLIENT = 50;
   private static final int TOTAL = CLIENTS * OPS_PER_CLIENT;
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   @DisplayName("20 clients on two gateways sending 50 ops each get versions 1..1000, every event once in order, "

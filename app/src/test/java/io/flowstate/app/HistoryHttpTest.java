@@ -19,20 +19,11 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("HTTP history: room state at any version and the paged op log")
-class HistoryHttpTest {
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class HistoryHttpTest extends ClusterTest {
 
   /** One HTTP response, read whole. */
   record Response(int status, String contentType, Buffer body) {

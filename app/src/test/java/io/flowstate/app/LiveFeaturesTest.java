@@ -14,21 +14,12 @@ import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Presence, members and chat across gateways")
-class LiveFeaturesTest {
-  private TestCluster cluster;
+class LiveFeaturesTest extends ClusterTest {
   private String room;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private WsTestClient joined(int gateway, String guest) {
     WsTestClient client = cluster.connect(gateway, guest);

@@ -9,22 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Prometheus metrics")
-class MetricsTest {
+class MetricsTest extends ClusterTest {
   private static final Pattern SAMPLE = Pattern.compile(
       "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$");
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /** Parses the exposition strictly: every line is a comment or a sample; returns name{labels} → value. */
   private static Map<String, Double> parse(String text) {

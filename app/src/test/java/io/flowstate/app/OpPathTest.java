@@ -17,20 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The op path gateway → Redis → sequencer → PostgreSQL → Redis → gateways")
-class OpPathTest {
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class OpPathTest extends ClusterTest {
 
   private String room(String name) {
     return name + "-" + cluster.prefix;

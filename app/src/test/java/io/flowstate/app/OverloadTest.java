@@ -13,20 +13,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Slow, silent and departing peers")
-class OverloadTest {
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class OverloadTest extends ClusterTest {
 
   private static RawWsClient rawJoin(int port, String guest, String room, int receiveBuffer) {
     RawWsClient raw = RawWsClient.connect(port, "/v1/ws?guest=" + guest, receiveBuffer);

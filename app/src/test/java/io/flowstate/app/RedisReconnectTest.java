@@ -9,20 +9,11 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("A gateway whose Redis subscription drops")
-class RedisReconnectTest {
-  private TestCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class RedisReconnectTest extends ClusterTest {
 
   @Test
   @DisplayName("resubscribes and delivers every event committed meanwhile, in order, from PostgreSQL")

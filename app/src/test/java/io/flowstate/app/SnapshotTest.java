@@ -11,22 +11,13 @@ import io.flowstate.shared.protocol.Json;
 import io.flowstate.shared.store.OpLog;
 import io.flowstate.testkit.WsTestClient;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Snapshots")
-class SnapshotTest {
+class SnapshotTest extends ClusterTest {
   private static final int SHAPES = 2_000;
-  private TestCluster cluster;
   private final Reducer reducer = new Reducer(CanvasLimits.defaults());
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /** Writes ops 1..count straight into the log: SHAPES creates, then moves cycling over the shapes. */
   private void seed(String room, int count) {

@@ -6,22 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.shared.protocol.Json;
 import io.flowstate.testkit.WsTestClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Server-checked undo and redo")
-class UndoRedoTest {
-  private TestCluster cluster;
+class UndoRedoTest extends ClusterTest {
   private String room;
   private int requests;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private JsonNode undo(WsTestClient client) {
     return request(client, "undo");
