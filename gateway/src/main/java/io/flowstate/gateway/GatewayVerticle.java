@@ -2,6 +2,8 @@ package io.flowstate.gateway;
 
 import io.flowstate.gateway.http.HealthHandler;
 import io.flowstate.gateway.presence.RoomPresence;
+import io.flowstate.gateway.auth.TokenVerifier;
+import io.flowstate.gateway.http.ApiAuth;
 import io.flowstate.gateway.http.HistoryRoutes;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.relay.SubmitRelay;
@@ -161,6 +163,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.route("/v1/rooms/*").handler(new ApiAuth(config.guestAccess(),
+        config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt()))::handle);
     new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay())).mount(router);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()

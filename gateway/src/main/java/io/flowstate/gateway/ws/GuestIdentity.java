@@ -11,8 +11,6 @@ import java.util.HexFormat;
  * else random; the name is the {@code name} parameter or "Guest NNNN"; the color derives from the id.
  */
 final class GuestIdentity {
-  private static final String[] COLORS = {
-      "#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5", "#0c8599", "#c2255c", "#5c940d"};
   private static final int MAX_NAME = 64;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -36,10 +34,7 @@ final class GuestIdentity {
     String name = requestedName == null || requestedName.isBlank()
         ? "Guest " + (1000 + Math.floorMod(id.hashCode(), 9000))
         : requestedName.strip().substring(0, Math.min(MAX_NAME, requestedName.strip().length()));
-    return new User(id, name, colorOf(id));
+    return new User(id, name, User.colorFor(id));
   }
 
-  static String colorOf(String userId) {
-    return COLORS[Math.floorMod(userId.hashCode(), COLORS.length)];
-  }
 }

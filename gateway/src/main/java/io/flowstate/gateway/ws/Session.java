@@ -27,6 +27,7 @@ public final class Session {
   private long lastSeen = System.currentTimeMillis();
   private boolean closed;
   private int congestedTicks;
+  private java.time.Instant expiresAt;
   private io.flowstate.shared.metrics.Metrics metrics;
 
   Session(String id, User user, ServerWebSocket socket, String clientIp, io.flowstate.shared.config.GatewayConfig config) {
@@ -97,6 +98,15 @@ public final class Session {
   int congestedTicks() {
     congestedTicks = congested() ? congestedTicks + 1 : 0;
     return congestedTicks;
+  }
+
+  /** When the connection's access token expires (null for guests: never). */
+  void expiresAt(java.time.Instant at) {
+    this.expiresAt = at;
+  }
+
+  boolean expired(java.time.Instant now) {
+    return expiresAt != null && !now.isBefore(expiresAt);
   }
 
   void markClosed() {

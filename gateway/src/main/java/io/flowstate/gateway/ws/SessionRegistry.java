@@ -50,15 +50,19 @@ public final class SessionRegistry {
   }
 
   /**
-   * Pings every connection; closes those not heard from within {@code timeoutMs}, and with 4008
+   * Pings every connection; closes those whose token expired (1008), those not heard from within
+   * {@code timeoutMs}, and with 4008
    * those whose outbound buffer stayed over its limit for two ticks (they could not even take the
    * {@code resync}). Returns the number of slow-consumer closes.
    */
   int heartbeat(long timeoutMs) {
     long cutoff = System.currentTimeMillis() - timeoutMs;
     int slow = 0;
+    java.time.Instant now = java.time.Instant.now();
     for (Session s : sessions.values().toArray(new Session[0])) {
-      if (s.lastSeen() < cutoff) {
+      if (s.expired(now)) {
+        s.close((short) 1008, "access token expired; reconnect with a new token");
+      } else if (s.lastSeen() < cutoff) {
         s.close((short) 1001, "heartbeat timeout");
       } else if (s.congestedTicks() >= 2) {
         s.close((short) 4008, "slow consumer: reconnect and resume with since");

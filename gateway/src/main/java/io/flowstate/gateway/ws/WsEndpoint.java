@@ -1,5 +1,6 @@
 package io.flowstate.gateway.ws;
 
+import io.flowstate.gateway.auth.TokenVerifier;
 import io.flowstate.gateway.presence.ChatCommands;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.relay.SubmitRelay;
@@ -12,6 +13,7 @@ import io.flowstate.shared.protocol.Json;
 import io.flowstate.shared.protocol.ServerFrames;
 import io.flowstate.shared.protocol.Submission;
 import io.flowstate.shared.protocol.User;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -34,6 +36,7 @@ public final class WsEndpoint {
   private final SubmitRelay relay;
   private final io.flowstate.gateway.presence.RoomPresence presence;
   private final io.flowstate.shared.metrics.Metrics metrics;
+  private final TokenVerifier verifier;
   private final ClientMessages parser;
   private long heartbeatTimer;
   private boolean draining;
@@ -47,6 +50,7 @@ public final class WsEndpoint {
     this.relay = relay;
     this.presence = presence;
     this.metrics = metrics;
+    this.verifier = config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt());
     this.parser = new ClientMessages(config.maxRoomIdLength(), config.maxClientOpIdLength());
   }
 
@@ -81,22 +85,56 @@ public final class WsEndpoint {
           .end("{\"code\":\"unavailable\",\"message\":\"this gateway is draining; connect to another\"}");
       return;
     }
-    User user = authenticate(request);
-    if (user == null) {
-      ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
-          .end("{\"code\":\"unauthorized\",\"message\":\"a valid token is required\"}");
+    String origin = request.getHeader("Origin");
+    if (origin != null && !config.allowedOrigins().isEmpty() && !config.allowedOrigins().contains(origin)) {
+      refuse(ctx, 403, "forbidden", "origin " + origin + " is not allowed");
       return;
     }
     String ip = clientIp(request);
-    request.toWebSocket().onSuccess(ws -> open(ws, user, ip))
-        .onFailure(e -> LOG.fine("upgrade failed: " + e.getMessage()));
+    request.pause();
+    authenticate(request).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        if (ar.failed()) {
+          LOG.fine("handshake refused: " + ar.cause().getMessage());
+        }
+        request.resume();
+        refuse(ctx, 401, "unauthorized", "a valid access token is required");
+        return;
+      }
+      request.toWebSocket().onSuccess(ws -> open(ws, ar.result(), ip))
+          .onFailure(e -> LOG.fine("upgrade failed: " + e.getMessage()));
+    });
   }
 
-  private User authenticate(HttpServerRequest request) {
-    if (config.guestAccess()) {
-      return GuestIdentity.create(request.getParam("guest"), request.getParam("name"));
+  private static void refuse(RoutingContext ctx, int status, String code, String message) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(io.flowstate.shared.protocol.Json.write(io.flowstate.shared.protocol.Json.object()
+            .put("code", code).put("message", message)));
+  }
+
+  /** The bearer token of a request: {@code Authorization: Bearer} header, else {@code access_token}. */
+  public static String token(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
     }
-    return null;
+    return request.getParam("access_token");
+  }
+
+  /**
+   * The identity of a handshake: a verified token's user when a token is sent (a bad one is refused
+   * even with guest access on), else a guest when guest access is on, else none.
+   */
+  private Future<TokenVerifier.Identity> authenticate(HttpServerRequest request) {
+    String token = token(request);
+    if (token != null && verifier != null) {
+      return verifier.verify(token);
+    }
+    if (config.guestAccess()) {
+      User guest = GuestIdentity.create(request.getParam("guest"), request.getParam("name"));
+      return Future.succeededFuture(guest == null ? null : new TokenVerifier.Identity(guest, null));
+    }
+    return Future.failedFuture("no token");
   }
 
   /**
@@ -119,7 +157,8 @@ public final class WsEndpoint {
     return peer;
   }
 
-  private void open(ServerWebSocket ws, User user, String ip) {
+  private void open(ServerWebSocket ws, TokenVerifier.Identity identity, String ip) {
+    User user = identity.user();
     ws.setWriteQueueMaxSize(config.maxOutboundBytes());
     if (sessions.ofUser(user.id()) >= config.maxConnectionsPerUser()) {
       ws.close((short) 4029, "too many connections for this user");
@@ -130,6 +169,7 @@ public final class WsEndpoint {
       return;
     }
     Session session = new Session(UUID.randomUUID().toString(), user, ws, ip, config);
+    session.expiresAt(identity.expiresAt());
     session.metrics(metrics);
     sessions.add(session);
     ws.textMessageHandler(text -> {
@@ -174,6 +214,10 @@ public final class WsEndpoint {
   }
 
   private void dispatch(Session session, ClientMessage message, int frameLength) {
+    if (message instanceof ClientMessage.Refresh refresh) {
+      refresh(session, refresh);
+      return;
+    }
     if (message instanceof ClientMessage.Join join) {
       if (!session.rooms().contains(join.room()) && session.rooms().size() >= config.maxRoomsPerConnection()) {
         throw new FlowStateException(ErrorCode.TOO_LARGE,
@@ -216,6 +260,26 @@ public final class WsEndpoint {
       requireJoined(session, chat.room());
       chat(session, chat);
     }
+  }
+
+  /** A new token for a live connection: same user, later expiry; answered {@code refreshed}. */
+  private void refresh(Session session, ClientMessage.Refresh refresh) {
+    if (verifier == null) {
+      throw new FlowStateException(ErrorCode.BAD_REQUEST, "this server does not use access tokens");
+    }
+    verifier.verify(refresh.token()).onComplete(ar -> {
+      if (ar.failed() || !ar.result().user().id().equals(session.user().id())) {
+        session.send(ServerFrames.error(ErrorCode.FORBIDDEN, "the token is invalid or names another user",
+            refresh.rid(), null, null));
+        return;
+      }
+      session.expiresAt(ar.result().expiresAt());
+      var reply = Json.object().put("type", "refreshed").put("expiresAt", ar.result().expiresAt().toString());
+      if (refresh.rid() != null) {
+        reply.put("rid", refresh.rid());
+      }
+      session.send(reply);
+    });
   }
 
   private void chat(Session session, ClientMessage.Chat chat) {

@@ -43,7 +43,26 @@ public record GatewayConfig(
     int maxConnectionsPerUser,
     int maxConnectionsPerIp,
     java.util.List<String> trustedProxies,
-    long drainDeadlineMs) {
+    long drainDeadlineMs,
+    Jwt jwt,
+    java.util.List<String> allowedOrigins) {
+
+  /**
+   * Verification of access tokens (JWT): HS256 with a shared secret, or RS256/ES256 with the
+   * identity provider's public key (PEM). {@code issuer}/{@code audience} are checked when set;
+   * {@code sub} is the user id and {@code nameClaim} the display name. Null: no tokens accepted.
+   */
+  public record Jwt(String algorithm, String key, String issuer, String audience, String nameClaim) {
+    static Jwt fromEnv(Env env) {
+      String key = env.string("FLOWSTATE_JWT_KEY", null);
+      if (key == null) {
+        return null;
+      }
+      return new Jwt(env.string("FLOWSTATE_JWT_ALGORITHM", "HS256"), key.replace("\\n", "\n"),
+          env.string("FLOWSTATE_JWT_ISSUER", null), env.string("FLOWSTATE_JWT_AUDIENCE", null),
+          env.string("FLOWSTATE_JWT_NAME_CLAIM", "name"));
+    }
+  }
 
   /** A token-bucket rate limit: {@code perSecond} sustained, bursts of {@code burst}. */
   public record Rate(double perSecond, int burst) {
@@ -131,7 +150,9 @@ public record GatewayConfig(
         env.integer("FLOWSTATE_MAX_CONNECTIONS_PER_USER", d.maxConnectionsPerUser),
         env.integer("FLOWSTATE_MAX_CONNECTIONS_PER_IP", d.maxConnectionsPerIp),
         env.list("FLOWSTATE_TRUSTED_PROXIES"),
-        env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", d.drainDeadlineMs));
+        env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", d.drainDeadlineMs),
+        Jwt.fromEnv(env),
+        env.list("FLOWSTATE_ALLOWED_ORIGINS"));
   }
 
   /** A builder starting from this config. */
@@ -172,6 +193,8 @@ public record GatewayConfig(
     b.maxConnectionsPerIp = maxConnectionsPerIp;
     b.trustedProxies = trustedProxies;
     b.drainDeadlineMs = drainDeadlineMs;
+    b.jwt = jwt;
+    b.allowedOrigins = allowedOrigins;
     return b;
   }
 
@@ -212,6 +235,8 @@ public record GatewayConfig(
     private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
     private java.util.List<String> trustedProxies = java.util.List.of();
     private long drainDeadlineMs = DEFAULT_DRAIN_DEADLINE_MS;
+    private Jwt jwt;
+    private java.util.List<String> allowedOrigins = java.util.List.of();
 
     public Builder gatewayId(String v) { gatewayId = v; return this; }
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
@@ -242,6 +267,8 @@ public record GatewayConfig(
     public Builder maxConnections(int perUser, int perIp) { maxConnectionsPerUser = perUser; maxConnectionsPerIp = perIp; return this; }
     public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
     public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
+    public Builder jwt(Jwt v) { jwt = v; return this; }
+    public Builder allowedOrigins(java.util.List<String> v) { allowedOrigins = java.util.List.copyOf(v); return this; }
 
     public GatewayConfig build() {
       return new GatewayConfig(gatewayId, httpHost, httpPort, redisUrl, redisPrefix, pgUrl, pgPoolSize, guestAccess,
@@ -249,7 +276,7 @@ public record GatewayConfig(
           opTimeoutMs, heartbeatMs, heartbeatTimeoutMs, maxCatchupOps, maxOutboundBytes, historyCacheEntries,
           historyCacheBytes, maxOpsPage, maxExportPixels, exportWorkers, presenceTtlMs, presenceIntervalMs,
           maxPresenceBytes, maxChatChars, opsRate, presenceRate, chatRate, maxConnectionsPerUser, maxConnectionsPerIp,
-          trustedProxies, drainDeadlineMs);
+          trustedProxies, drainDeadlineMs, jwt, allowedOrigins);
     }
   }
 }

@@ -35,4 +35,12 @@ public sealed interface ClientMessage {
 
   record Chat(String rid, String room, String text) implements ClientMessage {
   }
+
+  /** A new access token for this connection (before the current one expires); no room. */
+  record Refresh(String rid, String token) implements ClientMessage {
+    @Override
+    public String room() {
+      return null;
+    }
+  }
 }

@@ -54,6 +54,9 @@ public final class ClientMessages {
   public ClientMessage parse(ObjectNode frame) {
     String rid = optionalString(frame, "rid", null, null, null);
     String type = requiredString(frame, "type", rid, null, null);
+    if ("refresh".equals(type)) {
+      return new ClientMessage.Refresh(rid, requiredString(frame, "token", rid, null, null));
+    }
     String room = requiredRoom(frame, rid);
     switch (type) {
       case "join":
