@@ -67,26 +67,46 @@ public final class Session {
       metrics.count("flowstate.errors", "code", frame.path("code").asText());
     }
     if (!closed) {
-      socket.writeTextMessage(Json.write(frame));
+      try {
+        socket.writeTextMessage(Json.write(frame));
+      } catch (IllegalStateException socketClosed) {
+        closed = true;
+      }
     }
   }
 
   /** Sends a text frame from UTF-8 bytes encoded once for all recipients. */
   public void sendEncoded(byte[] utf8) {
     if (!closed) {
-      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
+      try {
+        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
+      } catch (IllegalStateException socketClosed) {
+        closed = true;
+      }
     }
   }
 
   /** Whether the outbound buffer is over its limit (the client is not reading fast enough). */
   public boolean congested() {
-    return socket.writeQueueFull();
+    if (closed) {
+      return false;
+    }
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException socketClosed) {
+      closed = true;
+      return false;
+    }
   }
 
   public void close(short code, String reason) {
     if (!closed) {
       closed = true;
-      socket.close(code, reason);
+      try {
+        socket.close(code, reason);
+      } catch (IllegalStateException alreadyClosed) {
+        // the peer went first
+      }
     }
   }
 
@@ -123,7 +143,11 @@ public final class Session {
 
   void ping() {
     if (!closed) {
-      socket.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
+      try {
+        socket.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
+      } catch (IllegalStateException socketClosed) {
+        closed = true;
+      }
     }
   }
 }

@@ -280,6 +280,7 @@ public final class RoomSequencer {
     List<Rejected> rejected = new ArrayList<>();
     Map<OpKey, Long> inGroup = new HashMap<>();
     Set<String> touched = new HashSet<>();
+    Set<String> suspect = new HashSet<>();
     for (Submission s : group) {
       if (unloaded.contains(s.room())) {
         replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "room is temporarily unavailable")));
@@ -313,6 +314,11 @@ public final class RoomSequencer {
         applied.add(s);
       } catch (FlowStateException e) {
         rejected.add(new Rejected(s, e));
+      } catch (RuntimeException e) {
+        // A bug must cost this submission only, never the group or the room.
+        LOG.log(Level.SEVERE, "unexpected failure on an op for room " + s.room(), e);
+        suspect.add(room.id);
+        rejected.add(new Rejected(s, new FlowStateException(ErrorCode.INTERNAL, "internal error; the op was not applied")));
       }
     }
     long commitStart = System.nanoTime();
@@ -323,25 +329,30 @@ public final class RoomSequencer {
         })
         .onFailure(e -> metrics.counter("flowstate.pg.errors").increment());
     return committed.transform(ar -> {
-      if (ar.succeeded()) {
-        return afterCommit(rows, replies, rejected);
-      }
-      touched.forEach(rooms::remove);
-      if (ar.cause() instanceof DuplicateOpException) {
-        return requeueAfterDuplicate(group);
-      }
-      LOG.log(Level.WARNING, "commit of " + rows.size() + " ops failed: " + ar.cause().getMessage());
-      List<Reply> failed = new ArrayList<>(replies);
-      for (Submission s : applied) {
-        failed.add(error(s,
-            new FlowStateException(ErrorCode.UNAVAILABLE, "the op could not be committed; retry with the same id")));
-      }
-      for (Rejected r : rejected) {
-        failed.add(error(r.submission(),
-            new FlowStateException(ErrorCode.UNAVAILABLE, "the op could not be checked; retry with the same id")));
-      }
-      return publisher.publish(List.of(), failed).recover(e -> Future.succeededFuture());
+      // A room whose in-memory state may be off after an unexpected failure reloads from the log.
+      Future<Void> outcome = ar.succeeded() ? afterCommit(rows, replies, rejected) : failed(ar.cause(), group, rows,
+          replies, rejected, applied, touched);
+      return outcome.onComplete(x -> suspect.forEach(rooms::remove));
     });
+  }
+
+  private Future<Void> failed(Throwable cause, List<Submission> group, List<CommitRow> rows, List<Reply> replies,
+      List<Rejected> rejected, List<Submission> applied, Set<String> touched) {
+    touched.forEach(rooms::remove);
+    if (cause instanceof DuplicateOpException) {
+      return requeueAfterDuplicate(group);
+    }
+    LOG.log(Level.WARNING, "commit of " + rows.size() + " ops failed: " + cause.getMessage());
+    List<Reply> failed = new ArrayList<>(replies);
+    for (Submission s : applied) {
+      failed.add(error(s,
+          new FlowStateException(ErrorCode.UNAVAILABLE, "the op could not be committed; retry with the same id")));
+    }
+    for (Rejected r : rejected) {
+      failed.add(error(r.submission(),
+          new FlowStateException(ErrorCode.UNAVAILABLE, "the op could not be checked; retry with the same id")));
+    }
+    return publisher.publish(List.of(), failed).recover(e -> Future.succeededFuture());
   }
 
   /** What a submission applies: a client op, or the revert computed for an undo or redo. */

@@ -93,7 +93,13 @@ public final class RedisSubscriber {
     }
     String kind = push.get(0).toString();
     if ("message".equals(kind) || "smessage".equals(kind)) {
-      messageHandler.accept(push.get(1).toString(), push.get(2).toString());
+      try {
+        messageHandler.accept(push.get(1).toString(), push.get(2).toString());
+      } catch (RuntimeException e) {
+        // One bad message or handler bug must not stop the subscription.
+        java.util.logging.Logger.getLogger(RedisSubscriber.class.getName()).log(java.util.logging.Level.SEVERE,
+            "handler failed for a message on " + push.get(1), e);
+      }
     }
   }
 }
