@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.flowstate.shared.log.Log;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -221,7 +222,7 @@ public final class RoomFeeds {
             feed.start(ar.result());
             live.complete();
           } else {
-            LOG.log(Level.WARNING, "cannot open feed of room " + room + ": " + ar.cause().getMessage());
+            Log.event(LOG, Level.WARNING, "cannot open room feed: " + ar.cause().getMessage(), null, "room", room);
             feeds.remove(room);
             unsubscribe(room);
             live.fail(ar.cause());
@@ -278,7 +279,7 @@ public final class RoomFeeds {
         return;
       }
       if (ar.failed() || ar.result().size() != upTo - from) {
-        LOG.warning("gap repair of room " + room + " (" + from + ", " + upTo + "] incomplete; retrying");
+        Log.event(LOG, Level.WARNING, "gap repair incomplete; retrying", null, "room", room, "from", from, "to", upTo);
         vertx.setTimer(REPAIR_RETRY_MS, t -> {
           if (feeds.get(room) == feed) {
             feed.repaired();

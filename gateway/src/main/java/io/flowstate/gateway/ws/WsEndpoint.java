@@ -206,8 +206,9 @@ public final class WsEndpoint {
     } catch (FlowStateException e) {
       session.send(ServerFrames.error(e.code(), e.getMessage(), message.rid(), message.room(), opId(message)));
     } catch (RuntimeException e) {
-      LOG.log(java.util.logging.Level.SEVERE, "handler failed for a " + message.getClass().getSimpleName()
-          + " in room " + message.room() + " from " + session.user().id(), e);
+      io.flowstate.shared.log.Log.event(LOG, java.util.logging.Level.SEVERE, "handler failed for a "
+          + message.getClass().getSimpleName(), e, "room", message.room(), "user", session.user().id(),
+          "session", session.id());
       session.send(ServerFrames.error(ErrorCode.INTERNAL, "internal error; the connection goes on", message.rid(),
           message.room(), opId(message)));
     }

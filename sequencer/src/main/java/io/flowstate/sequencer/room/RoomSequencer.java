@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.flowstate.shared.log.Log;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -144,7 +145,8 @@ public final class RoomSequencer {
         room.snapshotVersion = Math.max(room.snapshotVersion, version);
         room.snapshotAt = System.currentTimeMillis();
       } else {
-        LOG.log(Level.WARNING, "snapshot of room " + room.id + " at " + version + " failed: " + ar.cause().getMessage());
+        Log.event(LOG, Level.WARNING, "snapshot failed: " + ar.cause().getMessage(), null, "room", room.id,
+            "version", version);
       }
     });
   }
@@ -190,7 +192,7 @@ public final class RoomSequencer {
     List<Future<Room>> loads = new ArrayList<>();
     for (String id : missing) {
       loads.add(load(id).onSuccess(room -> rooms.put(id, room)).onFailure(e -> {
-        LOG.log(Level.WARNING, "cannot load room " + id + ": " + e.getMessage());
+        Log.event(LOG, Level.WARNING, "cannot load room: " + e.getMessage(), null, "room", id);
         unloaded.add(id);
       }));
     }
@@ -229,9 +231,9 @@ public final class RoomSequencer {
           if (!ok) {
             snapshotMismatches++;
             metrics.counter("flowstate.snapshot.mismatches").increment();
-            LOG.severe("SNAPSHOT MISMATCH in room " + id + " at version " + snap.version() + ": stored hash "
-                + snap.storedHash() + ", snapshot state hash " + hashes[0] + ", full replay hash " + hashes[1]
-                + "; using the full replay of the op log");
+            Log.event(LOG, Level.SEVERE, "SNAPSHOT MISMATCH: stored hash " + snap.storedHash() + ", snapshot state hash "
+                + hashes[0] + ", full replay hash " + hashes[1] + "; using the full replay of the op log", null,
+                "room", id, "version", snap.version());
           }
           return ok;
         });
@@ -316,7 +318,8 @@ public final class RoomSequencer {
         rejected.add(new Rejected(s, e));
       } catch (RuntimeException e) {
         // A bug must cost this submission only, never the group or the room.
-        LOG.log(Level.SEVERE, "unexpected failure on an op for room " + s.room(), e);
+        Log.event(LOG, Level.SEVERE, "unexpected failure on an op", e, "room", s.room(), "user", s.author().id(),
+            "id", s.id());
         suspect.add(room.id);
         rejected.add(new Rejected(s, new FlowStateException(ErrorCode.INTERNAL, "internal error; the op was not applied")));
       }

@@ -27,8 +27,13 @@ public final class JsonLogFormatter extends Formatter {
     line.put("ts", Instant.ofEpochMilli(record.getMillis()).toString());
     line.put("level", record.getLevel().getName());
     line.put("logger", record.getLoggerName());
-    line.put("msg", formatMessage(record));
+    line.put("msg", record.getParameters() != null && record.getParameters().length == 1
+        && record.getParameters()[0] instanceof Map ? record.getMessage() : formatMessage(record));
     fields.forEach(line::put);
+    Object[] parameters = record.getParameters();
+    if (parameters != null && parameters.length == 1 && parameters[0] instanceof Map<?, ?> extra) {
+      extra.forEach((k, v) -> line.put(String.valueOf(k), String.valueOf(v)));
+    }
     if (record.getThrown() != null) {
       StringWriter trace = new StringWriter();
       record.getThrown().printStackTrace(new PrintWriter(trace));
