@@ -99,7 +99,13 @@ class FuzzTest {
     TestCluster.join(alice, quietRoom, null);
     TestCluster.join(bob, quietRoom, null);
     AtomicBoolean fuzzing = new AtomicBoolean(true);
-    Future<Integer> pair = pairThread.submit(() -> wellBehavedPair(alice, bob, quietRoom, fuzzing));
+    Future<Integer> pair = pairThread.submit(() -> {
+      try {
+        return wellBehavedPair(alice, bob, quietRoom, fuzzing);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n  op log of " + quietRoom + ": " + lastOps(quietRoom), e);
+      }
+    });
 
     Generator gen = new Generator(new Random(seed), rooms, STRICT);
     List<WsTestClient> fuzzers = new ArrayList<>();
@@ -111,7 +117,17 @@ class FuzzTest {
     while (sent < MAX_FRAMES && System.nanoTime() < deadline) {
       if (fuzzer.isClosed()) {
         closes.merge(String.valueOf(fuzzer.awaitClose(WAIT)), 1, Integer::sum);
-        fuzzer = fuzzConnection(rooms, fuzzers);
+        try {
+          fuzzer = fuzzConnection(rooms, fuzzers);
+        } catch (AssertionError e) {
+          // Closed while setting up (its close code is checked at the end): try a new one.
+          WsTestClient last = fuzzers.get(fuzzers.size() - 1);
+          if (!closedWithin(last, Duration.ofSeconds(5))) {
+            throw e;
+          }
+          fuzzer = last;
+          continue;
+        }
       }
       String frame = gen.frame();
       if (!STRICT && KNOWN_BUG_INPUT.matcher(frame).find()) {
@@ -136,17 +152,19 @@ class FuzzTest {
     // FIFO per connection and room: once this op is back, every earlier op frame was handled. The
     // last fuzz frame may have been one that closes the connection; then the check runs on a new one.
     String sentinel = "sentinel-" + Long.toHexString(seed);
-    JsonNode echo;
-    try {
-      echo = sentinel(fuzzer, rooms.get(0), sentinel);
-    } catch (AssertionError e) {
+    JsonNode echo = null;
+    for (int attempt = 1; echo == null; attempt++) {
       try {
-        fuzzer.awaitClose(Duration.ofSeconds(5));
-      } catch (AssertionError stillOpen) {
-        throw e;
+        if (fuzzer.isClosed()) {
+          closes.merge(String.valueOf(fuzzer.awaitClose(WAIT)), 1, Integer::sum);
+          fuzzer = fuzzConnection(rooms, fuzzers);
+        }
+        echo = sentinel(fuzzer, rooms.get(0), sentinel);
+      } catch (AssertionError e) {
+        if (attempt >= 3 || !closedWithin(fuzzer, Duration.ofSeconds(5))) {
+          throw e;
+        }
       }
-      closes.merge(String.valueOf(fuzzer.awaitClose(WAIT)), 1, Integer::sum);
-      echo = sentinel(fuzzConnection(rooms, fuzzers), rooms.get(0), sentinel);
     }
     assertThat(echo.path("type").asText()).as("the fuzzed connection still commits: %s", echo).isEqualTo("op");
     fuzzing.set(false);
@@ -214,6 +232,15 @@ class FuzzTest {
       }
     }
     assertThat(escaped).as("exceptions that escaped to the gateway's event loop (seed %d)", seed).isEmpty();
+  }
+
+  private static boolean closedWithin(WsTestClient c, Duration timeout) {
+    try {
+      c.awaitClose(timeout);
+      return true;
+    } catch (AssertionError stillOpen) {
+      return false;
+    }
   }
 
   private static JsonNode sentinel(WsTestClient fuzzer, String room, String id) {
@@ -338,6 +365,19 @@ class FuzzTest {
       last[who]++;
       ids.add(f.path("id").asText());
       got++;
+    }
+  }
+
+  /** The newest committed ops of a room, straight from PostgreSQL, for failure messages. */
+  private String lastOps(String room) {
+    try {
+      List<String> rows = new ArrayList<>();
+      cluster.block(cluster.pool().preparedQuery("SELECT version, client_op_id FROM ops WHERE room = $1"
+          + " ORDER BY version DESC LIMIT 4").execute(io.vertx.sqlclient.Tuple.of(room)))
+          .forEach(row -> rows.add("v" + row.getLong("version") + "=" + row.getString("client_op_id")));
+      return rows.toString();
+    } catch (RuntimeException | AssertionError e) {
+      return "unreadable: " + e;
     }
   }
 

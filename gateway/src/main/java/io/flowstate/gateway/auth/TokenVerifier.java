@@ -1,6 +1,7 @@
 package io.flowstate.gateway.auth;
 
 import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.protocol.Text;
 import io.flowstate.shared.protocol.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ public final class TokenVerifier {
       var claims = user.attributes().getJsonObject("accessToken", user.principal());
       String sub = claims.getString("sub");
       Object exp = claims.getValue("exp");
-      if (sub == null || sub.isBlank() || !(exp instanceof Number)) {
+      if (sub == null || sub.isBlank() || sub.length() > 128 || Text.problem(sub) != null || !(exp instanceof Number)) {
         return Future.failedFuture("token lacks sub or exp");
       }
       if (config.audience() != null && !audienceMatches(claims.getValue("aud"))) {
@@ -58,7 +59,10 @@ public final class TokenVerifier {
       if (config.issuer() != null && !config.issuer().equals(claims.getString("iss"))) {
         return Future.failedFuture("wrong issuer");
       }
-      String name = claims.getString(config.nameClaim(), sub);
+      String name = Text.clean(String.valueOf(claims.getValue(config.nameClaim(), sub))).strip();
+      if (name.isEmpty()) {
+        name = Text.clean(sub);
+      }
       User identity = new User(sub, name.length() > 64 ? name.substring(0, 64) : name,
           User.colorFor(sub));
       return Future.succeededFuture(new Identity(identity, Instant.ofEpochSecond(((Number) exp).longValue())));

@@ -34,7 +34,9 @@ final class RoomFeed {
 
   final String room;
   final Map<String, Member> members = new LinkedHashMap<>();
-  /** Highest version fanned out; -1 until the subscription is live and the head is known. */
+  /** Completes when the subscription is confirmed and the head read; fails if that failed. */
+  final io.vertx.core.Promise<Void> opening = io.vertx.core.Promise.promise();
+    /** Highest version fanned out; -1 until the subscription is live and the head is known. */
   long delivered = -1;
   private final TreeMap<Long, byte[]> held = new TreeMap<>();
   private boolean repairing;

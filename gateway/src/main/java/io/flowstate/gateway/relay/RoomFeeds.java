@@ -45,7 +45,6 @@ public final class RoomFeeds {
   private final OpLog log;
   private final Reducer reducer;
   private final Map<String, RoomFeed> feeds = new HashMap<>();
-  private final Map<String, Promise<Void>> starting = new HashMap<>();
   private Consumer<OpEvent> committedListener = e -> { };
   private EventTap tap = (room, version) -> true;
   private io.flowstate.gateway.presence.RoomPresence presence;
@@ -162,20 +161,43 @@ public final class RoomFeeds {
    * missing ops, sends {@code joined}, then streams. Fails with a {@link FlowStateException}.
    */
   public Future<Void> join(Session session, String room, Long since, String rid) {
-    RoomFeed feed = feeds.computeIfAbsent(room, this::openFeed);
+    RoomFeed existing = feeds.get(room);
+    RoomFeed feed = existing != null ? existing : newFeed(room);
     Member member = new Member(session, rid);
     feed.members.put(session.id(), member);
     session.rooms().add(room);
-    return ready(room)
-        .compose(v -> presence.joined(session, room))
-        .compose(users -> log.head(room).compose(head -> load(room, head, since, rid, member, users)))
+    if (existing == null) {
+      feeds.put(room, feed);
+      open(room, feed);
+    }
+    return feed.opening.future()
+        .compose(v -> current(feed, member) ? presence.joined(session, room) : Future.failedFuture(SUPERSEDED))
+        .compose(users -> {
+          if (!current(feed, member)) {
+            presence.left(session, room);
+            return Future.failedFuture(SUPERSEDED);
+          }
+          return log.head(room).compose(head -> load(feed, room, head, since, rid, member, users));
+        })
         .recover(e -> {
-          if (feed.members.get(session.id()) == member && drop(session, room)) {
+          if (e == SUPERSEDED) {
+            return Future.succeededFuture();
+          }
+          if (current(feed, member) && drop(session, room)) {
             presence.left(session, room);
           }
           return Future.failedFuture(e instanceof FlowStateException ? e
               : new FlowStateException(ErrorCode.UNAVAILABLE, "room could not be loaded; retry"));
         });
+  }
+
+  /** A join that a later leave or join of the same connection replaced: it is not answered. */
+  private static final RuntimeException SUPERSEDED = new RuntimeException("superseded", null, false, false) {
+  };
+
+  private boolean current(RoomFeed feed, Member member) {
+    return feeds.get(feed.room) == feed && feed.members.get(member.session.id()) == member
+        && !member.session.closed();
   }
 
   /** Removes a session from a room; the feed closes when its last member leaves. */
@@ -200,40 +222,36 @@ public final class RoomFeeds {
     }
     if (feed.members.isEmpty()) {
       feeds.remove(room);
-      starting.remove(room);
       unsubscribe(room);
     }
     return true;
   }
 
-  private RoomFeed openFeed(String room) {
-    RoomFeed feed = new RoomFeed(room, upTo -> repair(room, upTo), this::behind,
+  private RoomFeed newFeed(String room) {
+    return new RoomFeed(room, upTo -> repair(room, upTo), this::behind,
         metrics.counter("flowstate.fanout.deliveries"));
-    Promise<Void> live = Promise.promise();
-    starting.put(room, live);
+  }
+
+  /** Subscribes a feed already registered in {@code feeds}; joiners wait on {@link #ready}. */
+  private void open(String room, RoomFeed feed) {
+    Promise<Void> live = feed.opening;
     Future.all(subscriber.subscribe(channels.room(room)), subscriber.subscribe(channels.live(room)))
         .compose(v -> log.head(room))
         .onComplete(ar -> {
           if (feeds.get(room) != feed) {
+            live.tryFail("the room's feed closed while opening");
             return;
           }
-          starting.remove(room);
           if (ar.succeeded()) {
             feed.start(ar.result());
-            live.complete();
+            live.tryComplete();
           } else {
             Log.event(LOG, Level.WARNING, "cannot open room feed: " + ar.cause().getMessage(), null, "room", room);
             feeds.remove(room);
             unsubscribe(room);
-            live.fail(ar.cause());
+            live.tryFail(ar.cause());
           }
         });
-    return feed;
-  }
-
-  private Future<Void> ready(String room) {
-    Promise<Void> p = starting.get(room);
-    return p == null ? Future.succeededFuture() : p.future();
   }
 
   private void unsubscribe(String room) {
@@ -241,14 +259,14 @@ public final class RoomFeeds {
     subscriber.unsubscribe(channels.live(room));
   }
 
-  private Future<Void> load(String room, long head, Long since, String rid, Member member, List<User> users) {
-    RoomFeed feed = feeds.get(room);
+  private Future<Void> load(RoomFeed feed, String room, long head, Long since, String rid, Member member,
+      List<User> users) {
     String role = "editor";
     if (since != null && since <= head && head - since <= config.maxCatchupOps()) {
       return log.allEvents(room, since, head).map(events -> {
         ArrayNode ops = Json.array();
         events.forEach(e -> ops.add(e.toFrame()));
-        if (member.session.closed() || feed.members.get(member.session.id()) != member) {
+        if (!current(feed, member)) {
           return null;
         }
         member.session.send(ServerFrames.joinedWithOps(room, role, head, ops, users, rid));
@@ -257,7 +275,7 @@ public final class RoomFeeds {
       });
     }
     return log.stateAt(room, head, reducer).map(vs -> {
-      if (member.session.closed() || feed.members.get(member.session.id()) != member) {
+      if (!current(feed, member)) {
         return null;
       }
       member.session.send(ServerFrames.joinedWithSnapshot(room, role, head, vs.state().toJson(),

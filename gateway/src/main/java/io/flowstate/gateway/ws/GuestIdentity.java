@@ -1,5 +1,6 @@
 package io.flowstate.gateway.ws;
 
+import io.flowstate.shared.protocol.Text;
 import io.flowstate.shared.protocol.User;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -31,9 +32,10 @@ final class GuestIdentity {
     } else {
       return null;
     }
-    String name = requestedName == null || requestedName.isBlank()
+    String cleaned = requestedName == null ? "" : Text.clean(requestedName).strip();
+    String name = cleaned.isEmpty()
         ? "Guest " + (1000 + Math.floorMod(id.hashCode(), 9000))
-        : requestedName.strip().substring(0, Math.min(MAX_NAME, requestedName.strip().length()));
+        : cleaned.substring(0, Math.min(MAX_NAME, cleaned.length()));
     return new User(id, name, User.colorFor(id));
   }
 

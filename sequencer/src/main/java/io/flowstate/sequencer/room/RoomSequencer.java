@@ -65,6 +65,8 @@ public final class RoomSequencer {
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
   private final Map<OpKey, Long> knownDuplicates = new HashMap<>();
   private boolean inFlight;
+  /** Groups still to commit one submission at a time, after a group failed on bad data. */
+  private int isolate;
   private long committedOps;
   private long commits;
   private long snapshotMismatches;
@@ -165,8 +167,10 @@ public final class RoomSequencer {
       return;
     }
     inFlight = true;
-    List<Submission> group = new ArrayList<>(Math.min(queue.size(), config.maxCommitBatch()));
-    while (!queue.isEmpty() && group.size() < config.maxCommitBatch()) {
+    int size = isolate > 0 ? 1 : config.maxCommitBatch();
+    isolate = Math.max(0, isolate - 1);
+    List<Submission> group = new ArrayList<>(Math.min(queue.size(), size));
+    while (!queue.isEmpty() && group.size() < size) {
       group.add(queue.poll());
     }
     loadRooms(group)
@@ -344,6 +348,22 @@ public final class RoomSequencer {
     touched.forEach(rooms::remove);
     if (cause instanceof DuplicateOpException) {
       return requeueAfterDuplicate(group);
+    }
+    if (OpStore.isDataError(cause)) {
+      if (group.size() > 1) {
+        // One submission PostgreSQL cannot store must not fail the others: retry them one by one.
+        isolate += group.size();
+        for (int i = group.size() - 1; i >= 0; i--) {
+          queue.addFirst(group.get(i));
+        }
+        return Future.succeededFuture();
+      }
+      List<Reply> refused = new ArrayList<>(replies);
+      for (Submission s : applied) {
+        refused.add(error(s, new FlowStateException(ErrorCode.INVALID_OP, "the op cannot be stored: "
+            + cause.getMessage())));
+      }
+      return publisher.publish(List.of(), refused).recover(e -> Future.succeededFuture());
     }
     LOG.log(Level.WARNING, "commit of " + rows.size() + " ops failed: " + cause.getMessage());
     List<Reply> failed = new ArrayList<>(replies);

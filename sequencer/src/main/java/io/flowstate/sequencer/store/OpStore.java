@@ -153,6 +153,12 @@ public final class OpStore {
         });
   }
 
+  /** A failure caused by the data itself (SQLSTATE classes 22 and 54), not by the database being away. */
+  public static boolean isDataError(Throwable e) {
+    return e instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"));
+  }
+
   static boolean isDuplicateOpId(Throwable e) {
     return e instanceof PgException pg && "23505".equals(pg.getSqlState())
         && "ops_client_op_id_key".equals(pg.getConstraint());

@@ -91,7 +91,7 @@ final class ShapeSchema {
   }
 
   String id(String id, String path) {
-    if (id.isEmpty() || !fits(id, limits.maxIdLength()) || !wellFormed(id)) {
+    if (id.isEmpty() || !fits(id, limits.maxIdLength()) || io.flowstate.shared.protocol.Text.problem(id) != null) {
       throw badId(path);
     }
     return id;
@@ -187,8 +187,9 @@ final class ShapeSchema {
     if (!fits(s, max)) {
       throw new FlowStateException(tooLong, path + " must be at most " + max + " characters");
     }
-    if (!wellFormed(s)) {
-      throw Faults.invalid(path + " must be valid Unicode (it has an unpaired surrogate)");
+    String problem = io.flowstate.shared.protocol.Text.problem(s);
+    if (problem != null) {
+      throw Faults.invalid(path + " " + problem);
     }
     return node;
   }
@@ -235,20 +236,5 @@ final class ShapeSchema {
   /** Whether {@code s} has at most {@code max} code points. */
   private static boolean fits(String s, int max) {
     return s.length() <= max || s.codePointCount(0, s.length()) <= max;
-  }
-
-  private static boolean wellFormed(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -94,6 +94,10 @@ public final class ClientMessages {
     if (room.isEmpty() || room.length() > maxRoomIdLength) {
       throw bad("field 'room' must be 1.." + maxRoomIdLength + " characters", rid, null, null);
     }
+    String problem = Text.problem(room);
+    if (problem != null) {
+      throw bad("field 'room' " + problem, rid, null, null);
+    }
     return room;
   }
 
@@ -101,6 +105,10 @@ public final class ClientMessages {
     String id = requiredString(frame, "id", rid, room, null);
     if (id.isEmpty() || id.length() > maxClientOpIdLength) {
       throw bad("field 'id' must be 1.." + maxClientOpIdLength + " characters", rid, room, null);
+    }
+    String problem = Text.problem(id);
+    if (problem != null) {
+      throw bad("field 'id' " + problem, rid, room, null);
     }
     return id;
   }

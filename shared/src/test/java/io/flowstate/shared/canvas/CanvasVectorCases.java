@@ -38,7 +38,9 @@ final class CanvasVectorCases {
     cases.add(of("strings: escapes, control characters and non-ASCII text",
         "{'kind':'create_shape','shape':{'id':'t','type':'text','x':0,'y':0,"
             + "'text':'quote \\\" backslash \\\\ slash / newline \\n tab \\t bell \\u0007 del \\u007f "
-            + "\\u00e9\\u4e2d\\ud83d\\ude00 \\u2028','z':'\\u0000'}}"));
+            + "\\u00e9\\u4e2d\\ud83d\\ude00 \\u2028','z':'\\u0001'}}"));
+    cases.add(of("strings: the NUL character is refused (PostgreSQL cannot store it)",
+        "{'kind':'create_shape','shape':{'id':'t','type':'text','x':0,'y':0,'text':'a\\u0000b'}}"));
     cases.add(of("ids: shapes sort by code point, so U+FFFF comes before U+1F600",
         create("\\ud83d\\ude00", "rect"), create("\\uffff", "rect"), create("B", "rect"), create("a", "rect"),
         create("\\u00e9", "rect"), create("a0", "rect"), create("\\ue000", "rect")));
