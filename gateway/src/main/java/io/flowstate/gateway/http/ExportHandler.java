@@ -49,16 +49,14 @@ final class ExportHandler {
   }
 
   private void export(RoutingContext ctx, String contentType, Function<Scene, byte[]> renderer) {
-    String room;
-    Long version;
+    Params.RoomAt at;
     try {
-      room = Params.room(ctx, maxRoomIdLength);
-      version = Params.version(ctx);
+      at = Params.roomAt(ctx, maxRoomIdLength);
     } catch (RuntimeException e) {
       HttpErrors.send(ctx, e);
       return;
     }
-    states.at(room, version)
+    states.at(at.room(), at.version())
         .compose(state -> workers.executeBlocking(() -> renderer.apply(scene(state)), false))
         .onComplete(ar -> {
           if (ar.failed()) {

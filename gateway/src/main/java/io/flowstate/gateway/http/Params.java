@@ -71,4 +71,12 @@ final class Params {
     }
     return values.get(0);
   }
+
+  /** A room and an optional version, read together by the state and export endpoints. */
+  record RoomAt(String room, Long version) {
+  }
+
+  static RoomAt roomAt(io.vertx.ext.web.RoutingContext ctx, int maxRoomIdLength) {
+    return new RoomAt(room(ctx, maxRoomIdLength), version(ctx));
+  }
 }

@@ -18,16 +18,14 @@ final class StateHandler {
   }
 
   void handle(RoutingContext ctx) {
-    String room;
-    Long version;
+    Params.RoomAt at;
     try {
-      room = Params.room(ctx, maxRoomIdLength);
-      version = Params.version(ctx);
+      at = Params.roomAt(ctx, maxRoomIdLength);
     } catch (RuntimeException e) {
       HttpErrors.send(ctx, e);
       return;
     }
-    states.at(room, version).onComplete(ar -> {
+    states.at(at.room(), at.version()).onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx, ar.cause());
         return;
