@@ -27,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -50,16 +49,6 @@ class FuzzTest {
   private static final Duration FUZZ_BUDGET = Duration.ofSeconds(15);
   private static final int MAX_FRAME_BYTES = 64 * 1024;
   private static final int ROOMS = 4;
-
-  /**
-   * Known server bugs, each reproduced on its own in {@link KnownBugsTest}. Unless the test runs
-   * with {@code -Dfuzz.strict=true}, the generator discards frames with the escape {@code \u0000}
-   * (PostgreSQL cannot store it) or escapes of unpaired surrogates (they turn into '?' at every
-   * UTF-8 boundary), and an {@code unavailable} answer to a join (a join followed at once by a
-   * leave gets one) is reported but not failed.
-   */
-  private static final boolean STRICT = Boolean.getBoolean("fuzz.strict");
-  private static final Pattern KNOWN_BUG_INPUT = Pattern.compile("(?i)\\\\u0000|\\\\ud[89a-f][0-9a-f]{2}");
 
   private TestCluster cluster;
   private final ExecutorService pairThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "fuzz-pair"));
@@ -107,7 +96,7 @@ class FuzzTest {
       }
     });
 
-    Generator gen = new Generator(new Random(seed), rooms, STRICT);
+    Generator gen = new Generator(new Random(seed), rooms);
     List<WsTestClient> fuzzers = new ArrayList<>();
     Map<String, Integer> closes = new TreeMap<>();
     WsTestClient fuzzer = fuzzConnection(rooms, fuzzers);
@@ -130,9 +119,6 @@ class FuzzTest {
         }
       }
       String frame = gen.frame();
-      if (!STRICT && KNOWN_BUG_INPUT.matcher(frame).find()) {
-        continue;
-      }
       try {
         fuzzer.send(frame);
       } catch (RuntimeException | AssertionError e) {
@@ -215,22 +201,10 @@ class FuzzTest {
     assertThat(codes).as("errors the fuzz must provoke").containsKeys("bad_request", "invalid_op", "not_joined");
     assertThat(codes).as("no internal errors (seed %d)", seed).doesNotContainKey("internal");
     List<String> unavailable = new ArrayList<>();
-    List<String> unavailableJoins = new ArrayList<>();
     fuzzers.forEach(c -> c.all().stream().filter(f -> "unavailable".equals(f.path("code").asText(null)))
-        .forEach(f -> (f.has("id") || STRICT ? unavailable : unavailableJoins).add(abbreviate(f.toString()))));
-    if (!unavailableJoins.isEmpty()) {
-      System.out.println("FuzzTest: known bug (KnownBugsTest.joinThenLeave): joins answered unavailable: "
-          + unavailableJoins);
-    }
-    assertThat(unavailable).as("with the ordering service up no op is unavailable (seed %d)", seed).isEmpty();
-    List<String> escaped = new ArrayList<>();
-    for (String e : new ArrayList<>(unhandled)) {
-      if (!STRICT && e.contains("WebSocket is closed") && e.contains("Session.congested")) {
-        System.out.println("FuzzTest: known bug (see the class comment of KnownBugsTest): " + e);
-      } else {
-        escaped.add(e);
-      }
-    }
+        .forEach(f -> unavailable.add(abbreviate(f.toString()))));
+    assertThat(unavailable).as("with the ordering service up nothing is unavailable (seed %d)", seed).isEmpty();
+    List<String> escaped = new ArrayList<>(unhandled);
     assertThat(escaped).as("exceptions that escaped to the gateway's event loop (seed %d)", seed).isEmpty();
   }
 
@@ -477,14 +451,11 @@ class FuzzTest {
 
     private final Random r;
     private final List<String> rooms;
-    private final boolean knownBugInputs;
     private int serial;
 
-    /** {@code knownBugInputs}: also generate NUL characters and unpaired surrogates. */
-    Generator(Random random, List<String> rooms, boolean knownBugInputs) {
+    Generator(Random random, List<String> rooms) {
       this.r = random;
       this.rooms = rooms;
-      this.knownBugInputs = knownBugInputs;
     }
 
     String frame() {
@@ -897,16 +868,13 @@ class FuzzTest {
       return p < 19 ? str(randomString(r.nextInt(70))) : value(2);
     }
 
-    /**
-     * Random text: ASCII, control characters, multi-byte and astral characters; NUL and unpaired
-     * surrogates only with {@code knownBugInputs}.
-     */
+    /** Random text: ASCII, control characters (NUL too), unpaired surrogates, multi-byte and astral characters. */
     private String randomString(int length) {
       StringBuilder b = new StringBuilder(length);
       int mode = r.nextInt(4);
       while (b.length() < length) {
         int p = mode == 0 ? 0 : r.nextInt(10);
-        if (knownBugInputs && r.nextInt(50) == 0) {
+        if (r.nextInt(50) == 0) {
           b.append(r.nextBoolean() ? (char) 0 : (char) (0xD800 + r.nextInt(0x800)));
         } else if (p < 6) {
           b.append((char) ('a' + r.nextInt(26)));

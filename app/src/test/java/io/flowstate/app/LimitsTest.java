@@ -36,7 +36,8 @@ class LimitsTest extends ClusterTest {
 
   /** Commits a new rect and checks that the submitter's own op event comes back. */
   private static JsonNode commits(WsTestClient client, String room, String id) {
-    TestCluster.sendOp(client, room, id, TestCluster.createRect("s-" + id.substring(0, Math.min(id.length(), 20)), 1, 2));
+    String shapeId = "s-" + id.substring(0, Math.min(id.length(), 20));
+    TestCluster.sendOp(client, room, id, TestCluster.createRect(shapeId, 1, 2));
     JsonNode event = client.await(f -> f.path("type").asText().equals("op") && id.equals(f.path("id").asText())
         || ("r-" + id).equals(f.path("rid").asText(null)), WAIT);
     assertThat(event.path("type").asText()).as("outcome of op %s: %s", id, event).isEqualTo("op");

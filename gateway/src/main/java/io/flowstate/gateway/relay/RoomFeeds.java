@@ -180,7 +180,8 @@ public final class RoomFeeds {
           return log.head(room).compose(head -> load(feed, room, head, since, rid, member, users));
         })
         .recover(e -> {
-          if (e == SUPERSEDED) {
+          if (e == SUPERSEDED || feed.members.get(session.id()) != member || session.closed()) {
+            // A later leave or join of this connection answered instead.
             return Future.succeededFuture();
           }
           if (current(feed, member) && drop(session, room)) {

@@ -102,6 +102,26 @@ public final class SubmitRelay {
     }
   }
 
+  /** Forgets a connection's pending submissions in a room it left (it will not see their events). */
+  public void forget(Session session, String room) {
+    for (Iterator<Map.Entry<Key, ArrayDeque<Pending>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, ArrayDeque<Pending>> entry = it.next();
+      if (!entry.getKey().room().equals(room)) {
+        continue;
+      }
+      entry.getValue().removeIf(p -> {
+        if (p.session() == session) {
+          vertx.cancelTimer(p.timer());
+          return true;
+        }
+        return false;
+      });
+      if (entry.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
   /** Forgets a closed connection's pending submissions. */
   public void forget(Session session) {
     for (Iterator<ArrayDeque<Pending>> it = pending.values().iterator(); it.hasNext(); ) {

@@ -231,6 +231,7 @@ public final class WsEndpoint {
     } else if (message instanceof ClientMessage.Leave leave) {
       requireJoined(session, leave.room());
       feeds.leave(session, leave.room());
+      relay.forget(session, leave.room());
       session.send(ServerFrames.left(leave.room(), leave.rid()));
     } else if (message instanceof ClientMessage.SubmitOp op) {
       requireJoined(session, op.room());
