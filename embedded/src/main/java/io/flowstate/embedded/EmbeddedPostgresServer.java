@@ -158,7 +158,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setPort(port)
         .setRegisterShutdownHook(false)
         .setPGStartupWait(STARTUP_WAIT)
-        .setServerConfig("listen_addresses", LoopbackPorts.HOST);
+        .setServerConfig("listen_addresses", LoopbackPorts.HOST)
+        // Many services and test clusters share one server; the stock 100 connections run out.
+        .setServerConfig("max_connections", "500");
     if (temporary) {
       builder.setServerConfig("full_page_writes", "off");
     } else {
