@@ -166,9 +166,24 @@ final class TestCluster implements AutoCloseable {
   <T> T block(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      dumpThreads();
+      throw new AssertionError("operation did not complete within " + WAIT + " (thread dump in the test output)", e);
     } catch (Exception e) {
       throw new AssertionError("operation did not complete: " + e, e);
     }
+  }
+
+  /** Prints every thread's stack, to diagnose an operation that never completed. */
+  static void dumpThreads() {
+    StringBuilder dump = new StringBuilder("=== thread dump after a timeout ===\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+      for (StackTraceElement frame : stack) {
+        dump.append("    at ").append(frame).append('\n');
+      }
+    });
+    System.out.println(dump);
   }
 
   @Override
