@@ -13,6 +13,7 @@ import io.flowstate.shared.canvas.CanvasLimits;
 import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.GatewayConfig;
+import io.flowstate.shared.lifecycle.Drain;
 import io.flowstate.shared.protocol.Delivery;
 import io.flowstate.shared.redis.RedisPublisher;
 import io.flowstate.shared.redis.RedisSubscriber;
@@ -46,6 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SubmitRelay relay;
   private WsEndpoint endpoint;
   private RoomPresence presence;
+  private TokenVerifier verifier;
   private HttpServer server;
   private volatile boolean draining;
 
@@ -65,19 +67,20 @@ public final class GatewayVerticle extends VerticleBase {
     subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.gatewayId());
     publisher = new RedisPublisher(vertx, config.redisUrl(), config.gatewayId());
     sessions = new SessionRegistry();
-    feeds = new RoomFeeds(vertx, config, new Channels(config.redisPrefix()), subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()));
-    relay = new SubmitRelay(vertx, config, new Channels(config.redisPrefix()), publisher, sessions::get);
-    presence = new RoomPresence(vertx, config, new Channels(config.redisPrefix()), publisher, feeds::localSessions);
+    Channels channels = new Channels(config.redisPrefix());
+    verifier = config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt());
+    feeds = new RoomFeeds(vertx, config, channels, subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()));
+    relay = new SubmitRelay(vertx, config, channels, publisher, sessions::get);
+    presence = new RoomPresence(vertx, config, channels, publisher, feeds::localSessions);
     feeds.presence(presence);
     feeds.metrics(metrics);
     relay.onRedisError(() -> metrics.counter("flowstate.redis.errors").increment());
-    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence, metrics);
+    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence, metrics, verifier);
     metrics.gauge("flowstate.gateway.connections", "open WebSocket connections", sessions::size);
     metrics.gauge("flowstate.gateway.rooms", "rooms with local members", feeds::roomCount);
     metrics.gauge("flowstate.gateway.pending.ops", "submissions awaiting their outcome", relay::pendingCount);
     feeds.onCommitted(relay::committed);
     relay.onTimeout(feeds::catchUp);
-    Channels channels = new Channels(config.redisPrefix());
     String replyChannel = channels.gateway(config.gatewayId());
     subscriber.messageHandler((channel, payload) -> {
       if (channel.equals(replyChannel)) {
@@ -112,7 +115,7 @@ public final class GatewayVerticle extends VerticleBase {
     endpoint.drain();
     endpoint.stopHeartbeats();
     long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
-    return settled(deadline)
+    return Drain.until(vertx, () -> relay.pendingCount() == 0, deadline)
         .eventually(() -> {
           sessions.all().forEach(s -> s.close((short) 1001, "server draining; reconnect and resume"));
           presence.stop();
@@ -120,18 +123,6 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .eventually(() -> Future.join(subscriber.close(), publisher.close()))
         .eventually(() -> pool.close());
-  }
-
-  /** Completes when no submission awaits its outcome, or at the deadline. */
-  private Future<Void> settled(long deadline) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    vertx.setPeriodic(0, 20, t -> {
-      if (relay.pendingCount() == 0 || System.currentTimeMillis() >= deadline) {
-        vertx.cancelTimer(t);
-        done.tryComplete();
-      }
-    });
-    return done.future();
   }
 
   /** Whether the gateway is draining (not ready, refusing connections). */
@@ -163,8 +154,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    router.route("/v1/rooms/*").handler(new ApiAuth(config.guestAccess(),
-        config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt()))::handle);
+    router.route("/v1/rooms/*").handler(new ApiAuth(config.guestAccess(), verifier)::handle);
     new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay())).mount(router);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()

@@ -9,6 +9,7 @@ import io.flowstate.shared.canvas.CanvasLimits;
 import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.SequencerConfig;
+import io.flowstate.shared.lifecycle.Drain;
 import io.flowstate.shared.protocol.Submission;
 import io.flowstate.shared.redis.RedisPublisher;
 import io.flowstate.shared.redis.RedisSubscriber;
@@ -92,14 +93,8 @@ public final class SequencerVerticle extends VerticleBase {
     vertx.cancelTimer(snapshotTimer);
     draining = true;
     long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
-    io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
-    subscriber.close().onComplete(v -> vertx.setPeriodic(0, 20, t -> {
-      if (sequencer.idle() || System.currentTimeMillis() >= deadline) {
-        vertx.cancelTimer(t);
-        idle.tryComplete();
-      }
-    }));
-    return idle.future().eventually(() -> publisher.close())
+    return subscriber.close().transform(v -> Drain.until(vertx, sequencer::idle, deadline))
+        .eventually(() -> publisher.close())
         .eventually(() -> http == null ? Future.succeededFuture() : http.close())
         .eventually(() -> pool.close());
   }

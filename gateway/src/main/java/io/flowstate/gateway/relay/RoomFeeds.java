@@ -275,15 +275,19 @@ public final class RoomFeeds {
         return null;
       });
     }
-    return log.stateAt(room, head, reducer).map(vs -> {
-      if (!current(feed, member)) {
-        return null;
-      }
-      member.session.send(ServerFrames.joinedWithSnapshot(room, role, head, vs.state().toJson(),
-          vs.state().hash(), users, rid));
-      feed.loaded(member, head);
-      return null;
-    });
+    // The snapshot's JSON and hash are O(canvas): built and encoded on a worker, sent from here.
+    return log.stateAt(room, head, reducer)
+        .compose(vs -> vertx.executeBlocking(() -> Json.write(ServerFrames.joinedWithSnapshot(room, role, head,
+            vs.state().toJson(), vs.state().hash(), users, rid)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            false))
+        .map(frame -> {
+          if (!current(feed, member)) {
+            return null;
+          }
+          member.session.sendEncoded(frame);
+          feed.loaded(member, head);
+          return null;
+        });
   }
 
   private void repair(String room, long upTo) {

@@ -104,9 +104,18 @@ public final class SubmitRelay {
 
   /** Forgets a connection's pending submissions in a room it left (it will not see their events). */
   public void forget(Session session, String room) {
+    forget(session, key -> key.room().equals(room));
+  }
+
+  /** Forgets a closed connection's pending submissions. */
+  public void forget(Session session) {
+    forget(session, key -> true);
+  }
+
+  private void forget(Session session, java.util.function.Predicate<Key> which) {
     for (Iterator<Map.Entry<Key, ArrayDeque<Pending>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, ArrayDeque<Pending>> entry = it.next();
-      if (!entry.getKey().room().equals(room)) {
+      if (!which.test(entry.getKey())) {
         continue;
       }
       entry.getValue().removeIf(p -> {
@@ -117,23 +126,6 @@ public final class SubmitRelay {
         return false;
       });
       if (entry.getValue().isEmpty()) {
-        it.remove();
-      }
-    }
-  }
-
-  /** Forgets a closed connection's pending submissions. */
-  public void forget(Session session) {
-    for (Iterator<ArrayDeque<Pending>> it = pending.values().iterator(); it.hasNext(); ) {
-      ArrayDeque<Pending> q = it.next();
-      q.removeIf(p -> {
-        if (p.session() == session) {
-          vertx.cancelTimer(p.timer());
-          return true;
-        }
-        return false;
-      });
-      if (q.isEmpty()) {
         it.remove();
       }
     }

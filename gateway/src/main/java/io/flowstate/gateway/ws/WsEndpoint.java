@@ -42,7 +42,8 @@ public final class WsEndpoint {
   private boolean draining;
 
   public WsEndpoint(Vertx vertx, GatewayConfig config, SessionRegistry sessions, RoomFeeds feeds, SubmitRelay relay,
-      io.flowstate.gateway.presence.RoomPresence presence, io.flowstate.shared.metrics.Metrics metrics) {
+      io.flowstate.gateway.presence.RoomPresence presence, io.flowstate.shared.metrics.Metrics metrics,
+      TokenVerifier verifier) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
@@ -50,7 +51,7 @@ public final class WsEndpoint {
     this.relay = relay;
     this.presence = presence;
     this.metrics = metrics;
-    this.verifier = config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt());
+    this.verifier = verifier;
     this.parser = new ClientMessages(config.maxRoomIdLength(), config.maxClientOpIdLength());
   }
 

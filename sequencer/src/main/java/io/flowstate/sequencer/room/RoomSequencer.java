@@ -113,10 +113,6 @@ public final class RoomSequencer {
     return commits;
   }
 
-  public int loadedRooms() {
-    return rooms.size();
-  }
-
   /** Rooms whose stored snapshot disagreed with a full replay of their log when loaded. */
   public long snapshotMismatches() {
     return snapshotMismatches;

@@ -1,6 +1,5 @@
 package io.flowstate.shared.protocol;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -59,10 +58,5 @@ public final class Json {
 
   public static ArrayNode array() {
     return NODES.arrayNode();
-  }
-
-  /** Whether parser feature {@code f} is on; exposed for tests of the mapper's strictness. */
-  static boolean enabled(JsonParser.Feature f) {
-    return MAPPER.getFactory().isEnabled(f);
   }
 }

@@ -69,12 +69,6 @@ public final class RedisPublisher {
     return c == null ? Future.failedFuture("redis is unavailable") : c.batch(requests);
   }
 
-  /** A round trip to Redis (PING), for readiness checks. */
-  public Future<Void> ping() {
-    RedisConnection c = link.connection();
-    return c == null ? Future.failedFuture("redis is unavailable") : c.send(Request.cmd(Command.PING)).mapEmpty();
-  }
-
   public Future<Void> close() {
     return link.close();
   }
