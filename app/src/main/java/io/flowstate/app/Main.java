@@ -87,9 +87,16 @@ public final class Main {
       System.out.println("dev: embedded PostgreSQL at " + pgUrl
           + (dataDir == null ? " (temporary data, removed on exit)" : " (data in " + dataDir + ")"));
     }
-    GatewayConfig gateway = GatewayConfig.fromEnv(env, true).toBuilder().stores(redisUrl, pgUrl).build();
+    GatewayConfig.Builder gatewayBuilder = GatewayConfig.fromEnv(env, true).toBuilder().stores(redisUrl, pgUrl);
+    if (GatewayConfig.fromEnv(env, true).jwt() == null) {
+      // Accounts work in dev without configuration: a fresh signing secret per run (sign in again after a restart).
+      byte[] secret = new byte[32];
+      new java.security.SecureRandom().nextBytes(secret);
+      gatewayBuilder.jwt(GatewayConfig.Jwt.hs256(java.util.HexFormat.of().formatHex(secret), null, null));
+    }
+    GatewayConfig gateway = gatewayBuilder.build();
     // In dev mode the gateway's /metrics shows the sequencer too; no separate sequencer listener.
-    SequencerConfig sequencer = SequencerConfig.fromEnv(env).toBuilder().stores(redisUrl, pgUrl)
+    SequencerConfig sequencer = SequencerConfig.fromEnv(env, true).toBuilder().stores(redisUrl, pgUrl)
         .http("127.0.0.1", env.integer("FLOWSTATE_SEQUENCER_HTTP_PORT", -1)).build();
     run(embedded, (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(sequencer,
             ShardOwnership.all(sequencer.shardCount()), metrics))

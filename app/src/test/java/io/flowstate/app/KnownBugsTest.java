@@ -183,7 +183,7 @@ class KnownBugsTest {
       String pgUrl = TestInfra.pgUrl();
       String prefix = "outage" + UUID.randomUUID().toString().substring(0, 8);
       await(vertx.deployVerticle(new SequencerVerticle(
-          SequencerConfig.builder().stores(redis.url(), pgUrl).redisPrefix(prefix).build())));
+          SequencerConfig.builder().stores(redis.url(), pgUrl).redisPrefix(prefix).guestAccess(true).build())));
       GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.builder().gatewayId(prefix + "-gw")
           .http("127.0.0.1", 0).stores(redis.url(), pgUrl).redisPrefix(prefix).guestAccess(true).build());
       await(vertx.deployVerticle(gateway));

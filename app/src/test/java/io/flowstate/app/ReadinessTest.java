@@ -122,7 +122,7 @@ class ReadinessTest {
     redis = TestInfra.privateRedis();
     String pgUrl = TestInfra.pgUrl();
     String prefix = "ready" + UUID.randomUUID().toString().substring(0, 8);
-    SequencerConfig sequencerConfig = SequencerConfig.builder().stores(redis.url(), pgUrl).redisPrefix(prefix).build();
+    SequencerConfig sequencerConfig = SequencerConfig.builder().stores(redis.url(), pgUrl).redisPrefix(prefix).guestAccess(true).build();
     block(vertx.deployVerticle(new SequencerVerticle(sequencerConfig)));
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.builder()
         .gatewayId(prefix + "-gw")

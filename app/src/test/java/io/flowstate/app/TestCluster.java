@@ -60,7 +60,8 @@ final class TestCluster implements AutoCloseable {
   }
 
   SequencerConfig sequencerConfig() {
-    return sequencerTweak.apply(SequencerConfig.builder().stores(redisUrl, pgUrl).redisPrefix(prefix)).build();
+    return sequencerTweak.apply(SequencerConfig.builder().stores(redisUrl, pgUrl).redisPrefix(prefix)
+        .guestAccess(true)).build();
   }
 
   void startSequencer() {
@@ -145,6 +146,55 @@ final class TestCluster implements AutoCloseable {
   long opRows(String room) {
     return block(pool().preparedQuery("SELECT count(*) AS n FROM ops WHERE room = $1")
         .execute(io.vertx.sqlclient.Tuple.of(room))).iterator().next().getLong("n");
+  }
+
+  /**
+   * Makes {@code room} a canvas on which {@code user} has {@code role}, directly in PostgreSQL
+   * (a workspace of its own; accounts are created as needed). For tests about something else
+   * than the account API.
+   */
+  void grant(String room, String user, String role) {
+    String ws = "ws-" + room;
+    block(pool().withTransaction(conn -> conn.query("INSERT INTO users (id, name, color) VALUES ('" + user + "', '"
+            + user + "', '#000000') ON CONFLICT DO NOTHING").execute()
+        .compose(r -> conn.query("INSERT INTO workspaces (id, name, created_by) VALUES ('" + ws + "', 'ws', '" + user
+            + "') ON CONFLICT DO NOTHING").execute())
+        .compose(r -> conn.query("INSERT INTO canvases (id, workspace_id, name, created_by) VALUES ('" + room + "', '"
+            + ws + "', 'canvas', '" + user + "') ON CONFLICT DO NOTHING").execute())
+        .compose(r -> conn.query("INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ('" + ws + "', '"
+            + user + "', '" + role + "') ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role")
+            .execute())));
+  }
+
+  /** A JSON HTTP response: status and parsed body (null when empty). */
+  record Reply(int status, JsonNode body) {
+    String code() {
+      return body == null ? null : body.path("code").asText(null);
+    }
+  }
+
+  private io.vertx.core.http.HttpClient http;
+
+  /** An HTTP request to a gateway with an optional bearer token and JSON body. */
+  Reply call(int gateway, String method, String path, String token, Object body) {
+    if (http == null) {
+      http = vertx.createHttpClient();
+    }
+    String payload = body == null ? null : body instanceof String str ? str : Json.write(Json.MAPPER.valueToTree(body));
+    return block(http.request(io.vertx.core.http.HttpMethod.valueOf(method), port(gateway), "127.0.0.1", path)
+        .compose(req -> {
+          if (token != null) {
+            req.putHeader("Authorization", "Bearer " + token);
+          }
+          if (payload != null) {
+            req.putHeader("content-type", "application/json");
+            return req.send(payload);
+          }
+          return req.send();
+        })
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.length() == 0 ? null
+            : String.valueOf(resp.getHeader("content-type")).startsWith("application/json") ? Json.parse(b.toString())
+            : com.fasterxml.jackson.databind.node.TextNode.valueOf(b.toString())))));
   }
 
   /** Polls an asynchronous check on a Vert.x timer until it holds; fails after {@link #WAIT}. */

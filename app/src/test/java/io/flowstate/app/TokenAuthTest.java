@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Token authentication at the WebSocket handshake")
 class TokenAuthTest extends ClusterTest {
   private static final String SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
-  private static final GatewayConfig.Jwt HS256 = new GatewayConfig.Jwt("HS256", SECRET, "https://id.example",
-      "flowstate", "name");
+  private static final GatewayConfig.Jwt HS256 = GatewayConfig.Jwt.hs256(SECRET, "https://id.example", "flowstate");
 
   private JWTAuth signer(String algorithm, String key) {
     return JWTAuth.create(cluster.vertx, new JWTAuthOptions()
@@ -79,6 +78,7 @@ class TokenAuthTest extends ClusterTest {
     WsTestClient byQuery = WsTestClient.connect(cluster.vertx, cluster.port(0), "/v1/ws?access_token=" + valid,
         Map.of());
     assertThat(byQuery.next(WAIT).path("user").path("id").asText()).isEqualTo("u-1");
+    cluster.grant("auth-" + cluster.prefix, "u-1", "editor");
     TestCluster.join(byQuery, "auth-" + cluster.prefix, null);
     TestCluster.sendOp(byQuery, "auth-" + cluster.prefix, "a1", TestCluster.createRect("s", 0, 0));
     assertThat(byQuery.next("op", WAIT).path("author").path("id").asText()).isEqualTo("u-1");
@@ -106,7 +106,7 @@ class TokenAuthTest extends ClusterTest {
     String privatePem = "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     cluster = TestCluster.start(1, b -> b.guestAccess(false)
-        .jwt(new GatewayConfig.Jwt("RS256", publicPem, null, null, "name")));
+        .jwt(GatewayConfig.Jwt.publicKey("RS256", publicPem, null, null)));
     String token = token(signer("RS256", privatePem), "RS256", "idp-7", null, null, 60);
     WsTestClient client = WsTestClient.connect(cluster.vertx, cluster.port(0), "/v1/ws",
         Map.of("Authorization", "Bearer " + token));

@@ -1,9 +1,21 @@
 package io.flowstate.gateway;
 
+import io.flowstate.gateway.access.AccessGuard;
 import io.flowstate.gateway.http.HealthHandler;
+import io.flowstate.shared.store.Migrations;
 import io.flowstate.gateway.presence.RoomPresence;
 import io.flowstate.gateway.auth.TokenVerifier;
+import io.flowstate.gateway.account.AccountStore;
+import io.flowstate.gateway.account.AuthApi;
 import io.flowstate.gateway.http.ApiAuth;
+import io.flowstate.gateway.http.ApiRouter;
+import io.flowstate.gateway.workspace.CanvasApi;
+import io.flowstate.gateway.workspace.InviteApi;
+import io.flowstate.gateway.workspace.WorkspaceApi;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
 import io.flowstate.gateway.http.HistoryRoutes;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.relay.SubmitRelay;
@@ -48,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
   private WsEndpoint endpoint;
   private RoomPresence presence;
   private TokenVerifier verifier;
+  private AccessGuard guard;
   private HttpServer server;
   private volatile boolean draining;
 
@@ -75,26 +88,36 @@ public final class GatewayVerticle extends VerticleBase {
     feeds.presence(presence);
     feeds.metrics(metrics);
     relay.onRedisError(() -> metrics.counter("flowstate.redis.errors").increment());
-    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence, metrics, verifier);
+    guard = new AccessGuard(config, pool, sessions, feeds, relay::forget);
+    endpoint = new WsEndpoint(vertx, config, sessions, feeds, relay, presence, metrics, verifier, guard);
     metrics.gauge("flowstate.gateway.connections", "open WebSocket connections", sessions::size);
     metrics.gauge("flowstate.gateway.rooms", "rooms with local members", feeds::roomCount);
     metrics.gauge("flowstate.gateway.pending.ops", "submissions awaiting their outcome", relay::pendingCount);
     feeds.onCommitted(relay::committed);
     relay.onTimeout(feeds::catchUp);
     String replyChannel = channels.gateway(config.gatewayId());
+    String accessChannel = channels.access();
     subscriber.messageHandler((channel, payload) -> {
       if (channel.equals(replyChannel)) {
         onDelivery(payload);
+      } else if (channel.equals(accessChannel)) {
+        guard.onChange(payload);
       } else {
         feeds.onMessage(channel, payload);
       }
     });
-    subscriber.reconnectHandler(feeds::onReconnect);
-    return pool.query("SELECT 1").execute()
+    subscriber.reconnectHandler(() -> {
+      feeds.onReconnect();
+      guard.onReconnect();
+    });
+    // Every service applies the migrations (under a lock, each once), so start order does not matter.
+    return Migrations.apply(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "gateway cannot reach PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
+            "gateway cannot prepare PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
+        .compose(v -> verifier == null ? Future.succeededFuture() : verifier.start())
         .compose(v -> publisher.start().compose(x -> subscriber.start())
             .compose(x -> subscriber.subscribe(replyChannel))
+            .compose(x -> subscriber.subscribe(accessChannel))
             .compose(x -> presence.start(feeds::rooms))
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 "gateway cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
@@ -121,7 +144,12 @@ public final class GatewayVerticle extends VerticleBase {
           presence.stop();
           return server == null ? Future.succeededFuture() : server.close();
         })
-        .eventually(() -> Future.join(subscriber.close(), publisher.close()))
+        .eventually(() -> {
+          if (verifier != null) {
+            verifier.stop();
+          }
+          return Future.join(subscriber.close(), publisher.close());
+        })
         .eventually(() -> pool.close());
   }
 
@@ -140,23 +168,42 @@ public final class GatewayVerticle extends VerticleBase {
     return feeds;
   }
 
+  /** The permission checks, for tests that simulate a gateway skipping its own. */
+  public AccessGuard access() {
+    return guard;
+  }
+
   public SessionRegistry sessions() {
     return sessions;
   }
 
   private Future<HttpServer> startHttp() {
-    Router router = Router.router(vertx);
     HealthHandler health = new HealthHandler(() -> draining,
         () -> subscriber.connected() && publisher.connected(),
         () -> pool.query("SELECT 1").execute().mapEmpty());
-    router.get("/v1/ws").handler(endpoint::handle);
-    router.get("/health/live").handler(health::live);
-    router.get("/health/ready").handler(health::ready);
-    router.get("/metrics").handler(ctx -> ctx.response()
+    Channels channels = new Channels(config.redisPrefix());
+    AccountStore accounts = new AccountStore(pool);
+    Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
+    handlers.put("connect", endpoint::handle);
+    handlers.put("live", health::live);
+    handlers.put("ready", health::ready);
+    handlers.put("metrics", ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    router.route("/v1/rooms/*").handler(new ApiAuth(config.guestAccess(), verifier)::handle);
-    new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay())).mount(router);
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    handlers.put("getOpenApi", ctx -> ctx.response().putHeader("content-type", "application/json")
+        .sendFile(ApiRouter.CONTRACT));
+    handlers.putAll(new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()))
+        .handlers());
+    handlers.putAll(new AuthApi(vertx, config, accounts, verifier, publisher, channels).handlers());
+    handlers.putAll(new WorkspaceApi(pool, publisher, channels).handlers());
+    handlers.putAll(new InviteApi(pool, publisher, channels, config.accounts()).handlers());
+    handlers.putAll(new CanvasApi(pool, publisher, channels).handlers());
+    ApiAuth auth = new ApiAuth(config, verifier, guard, accounts);
+    return ApiRouter.create(vertx, handlers, auth, config.accounts().maxHttpBodyBytes(),
+            StaticHandler.create("webroot").setCachingEnabled(false))
+        .compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(Router router) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())

@@ -2,6 +2,8 @@ package io.flowstate.sequencer;
 
 import io.flowstate.sequencer.publish.CommitPublisher;
 import io.flowstate.sequencer.room.RoomSequencer;
+import io.flowstate.shared.access.AccessCache;
+import io.flowstate.shared.access.AccessChange;
 import io.flowstate.sequencer.room.ShardOwnership;
 import io.flowstate.sequencer.store.OpStore;
 import io.flowstate.sequencer.store.SnapshotWriter;
@@ -41,6 +43,7 @@ public final class SequencerVerticle extends VerticleBase {
   private RedisSubscriber subscriber;
   private RedisPublisher publisher;
   private RoomSequencer sequencer;
+  private AccessCache access;
   private long evictTimer;
   private long snapshotTimer;
 
@@ -62,16 +65,27 @@ public final class SequencerVerticle extends VerticleBase {
     publisher = new RedisPublisher(vertx, config.redisUrl(), config.sequencerId());
     subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.sequencerId());
     OpLog log = new OpLog(vertx, pool);
+    access = new AccessCache(pool, config.accessCacheTtlMs());
     sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), log,
         new CommitPublisher(publisher, channels),
-        new SnapshotWriter(vertx, pool, log, new Reducer(CanvasLimits.replay())), metrics);
-    subscriber.messageHandler((channel, payload) -> onSubmission(payload));
+        new SnapshotWriter(vertx, pool, log, new Reducer(CanvasLimits.replay())), access, metrics);
+    String accessChannel = channels.access();
+    subscriber.messageHandler((channel, payload) -> {
+      if (channel.equals(accessChannel)) {
+        onAccessChange(payload);
+      } else {
+        onSubmission(payload);
+      }
+    });
+    // Role changes published while disconnected are lost: forget every cached role.
+    subscriber.reconnectHandler(access::clear);
     return Migrations.apply(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "sequencer cannot prepare PostgreSQL at " + config.pgUrl() + ": " + e.getMessage(), e)))
         .compose(v -> publisher.start().compose(x -> subscriber.start())
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 "sequencer cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
+        .compose(v -> subscriber.subscribe(accessChannel))
         .compose(v -> subscribeOwnedShards())
         .compose(v -> startHttp())
         .onSuccess(v -> {
@@ -131,6 +145,15 @@ public final class SequencerVerticle extends VerticleBase {
   /** The running sequencer, for metrics and tests. */
   public RoomSequencer sequencer() {
     return sequencer;
+  }
+
+  private void onAccessChange(String payload) {
+    try {
+      access.invalidate(AccessChange.decode(payload));
+    } catch (Exception e) {
+      LOG.warning("malformed access change, dropping every cached role: " + e.getMessage());
+      access.clear();
+    }
   }
 
   private Future<Void> subscribeOwnedShards() {

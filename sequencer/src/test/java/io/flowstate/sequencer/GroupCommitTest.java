@@ -43,7 +43,7 @@ class GroupCommitTest {
 
   @BeforeEach
   void start() throws Exception {
-    sequencer = new SequencerVerticle(SequencerConfig.defaults().withStores(TestInfra.redisUrl(), pgUrl)
+    sequencer = new SequencerVerticle(SequencerConfig.builder().guestAccess(true).build().withStores(TestInfra.redisUrl(), pgUrl)
         .withRedisPrefix(prefix));
     vertx.deployVerticle(sequencer).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     publisher = new RedisPublisher(vertx, TestInfra.redisUrl(), "test");

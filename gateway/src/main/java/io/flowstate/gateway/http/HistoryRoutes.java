@@ -5,7 +5,6 @@ import io.flowstate.shared.config.GatewayConfig;
 import io.flowstate.shared.store.OpLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.ext.web.Router;
 
 /**
  * The read-only HTTP history of rooms: {@code /v1/rooms/{id}/state}, {@code /ops},
@@ -28,11 +27,9 @@ public final class HistoryRoutes {
     this.export = new ExportHandler(states, workers, config.maxRoomIdLength(), config.maxExportPixels());
   }
 
-  /** Adds the routes; mount them before any catch-all (static) handler. */
-  public void mount(Router router) {
-    router.get("/v1/rooms/:id/state").handler(state::handle);
-    router.get("/v1/rooms/:id/ops").handler(ops::handle);
-    router.get("/v1/rooms/:id/export.svg").handler(export::svg);
-    router.get("/v1/rooms/:id/export.png").handler(export::png);
+  /** Handlers by OpenAPI operationId (permissions are checked before them, see {@link ApiAuth}). */
+  public java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers() {
+    return java.util.Map.of("getRoomState", state::handle, "getRoomOps", ops::handle, "exportSvg", export::svg,
+        "exportPng", export::png);
   }
 }

@@ -13,21 +13,58 @@ import java.util.logging.Logger;
  * {@code not_found} → 404, anything else → 500 {@code internal} (logged, details not sent). The body
  * is always {@code {"code": …, "message": …}} with a code from PROTOCOL.md.
  */
-final class HttpErrors {
+public final class HttpErrors {
   private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
 
   private HttpErrors() {
   }
 
-  static FlowStateException badRequest(String message) {
+  public static FlowStateException badRequest(String message) {
     return new FlowStateException(ErrorCode.BAD_REQUEST, message);
   }
 
-  static FlowStateException notFound(String message) {
+  public static FlowStateException notFound(String message) {
     return new FlowStateException(ErrorCode.NOT_FOUND, message);
   }
 
-  static void send(RoutingContext ctx, Throwable failure) {
+  /**
+   * An HTTP-only refusal whose code is not a WebSocket error code: {@code unauthorized} and
+   * {@code invalid_credentials} (401), {@code too_large} for a body over the limit (413).
+   */
+  public static final class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+
+    public ApiException(int status, String code, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  public static ApiException unauthorized(String message) {
+    return new ApiException(401, "unauthorized", message);
+  }
+
+  public static FlowStateException forbidden(String message) {
+    return new FlowStateException(ErrorCode.FORBIDDEN, message);
+  }
+
+  public static FlowStateException conflict(String message) {
+    return new FlowStateException(ErrorCode.CONFLICT, message);
+  }
+
+  /** Answers {@code status} with a JSON body; for data responses of the HTTP API. */
+  public static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Json.write((com.fasterxml.jackson.databind.JsonNode) Json.MAPPER.valueToTree(body)));
+  }
+
+  public static void noContent(RoutingContext ctx) {
+    ctx.response().setStatusCode(204).end();
+  }
+
+  public static void send(RoutingContext ctx, Throwable failure) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -35,6 +72,11 @@ final class HttpErrors {
     int status = 500;
     ErrorCode code = ErrorCode.INTERNAL;
     String message = "internal error";
+    if (failure instanceof ApiException e) {
+      response.setStatusCode(e.status).putHeader("content-type", "application/json")
+          .end(Json.write(Json.object().put("code", e.code).put("message", e.getMessage())));
+      return;
+    }
     if (failure instanceof FlowStateException e && statusOf(e.code()) != 500) {
       status = statusOf(e.code());
       code = e.code();
@@ -50,6 +92,10 @@ final class HttpErrors {
     return switch (code) {
       case BAD_REQUEST, TOO_LARGE -> 400;
       case NOT_FOUND -> 404;
+      case FORBIDDEN -> 403;
+      case CONFLICT -> 409;
+      case RATE_LIMITED -> 429;
+      case UNAVAILABLE -> 503;
       default -> 500;
     };
   }

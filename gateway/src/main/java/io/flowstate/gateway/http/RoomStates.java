@@ -32,9 +32,12 @@ final class RoomStates {
     this.cache = cache;
   }
 
-  /** The committed head of a room; fails {@code not_found} for a room without committed ops. */
+  /**
+   * The committed head of a room (0 for a canvas without ops yet); fails {@code not_found} for a
+   * room that does not exist.
+   */
   Future<Long> head(String room) {
-    return log.head(room).compose(head -> head > 0 ? Future.succeededFuture(head)
+    return log.headIfExists(room).compose(head -> head >= 0 ? Future.succeededFuture(head)
         : Future.failedFuture(HttpErrors.notFound("room not found")));
   }
 

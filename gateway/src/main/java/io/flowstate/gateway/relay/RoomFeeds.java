@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.flowstate.gateway.relay.RoomFeed.Member;
 import io.flowstate.gateway.ws.Session;
+import io.flowstate.shared.access.Role;
 import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.channel.Channels;
 import io.flowstate.shared.config.GatewayConfig;
@@ -160,7 +161,7 @@ public final class RoomFeeds {
    * Joins a session to a room: registers it, makes sure the feed is live, loads state or the
    * missing ops, sends {@code joined}, then streams. Fails with a {@link FlowStateException}.
    */
-  public Future<Void> join(Session session, String room, Long since, String rid) {
+  public Future<Void> join(Session session, String room, Long since, String rid, Future<Role> access) {
     RoomFeed existing = feeds.get(room);
     RoomFeed feed = existing != null ? existing : newFeed(room);
     Member member = new Member(session, rid);
@@ -170,7 +171,16 @@ public final class RoomFeeds {
       feeds.put(room, feed);
       open(room, feed);
     }
-    return feed.opening.future()
+    boolean[] admitted = {false};
+    return access
+        .compose(role -> {
+          if (feed.members.get(session.id()) != member || session.closed()) {
+            return Future.failedFuture(SUPERSEDED);
+          }
+          admitted[0] = true;
+          session.role(room, role);
+          return feed.opening.future();
+        })
         .compose(v -> current(feed, member) ? presence.joined(session, room) : Future.failedFuture(SUPERSEDED))
         .compose(users -> {
           if (!current(feed, member)) {
@@ -184,7 +194,7 @@ public final class RoomFeeds {
             // A later leave or join of this connection answered instead.
             return Future.succeededFuture();
           }
-          if (current(feed, member) && drop(session, room)) {
+          if (current(feed, member) && drop(session, room) && admitted[0]) {
             presence.left(session, room);
           }
           return Future.failedFuture(e instanceof FlowStateException ? e
@@ -217,6 +227,7 @@ public final class RoomFeeds {
 
   private boolean drop(Session session, String room) {
     session.rooms().remove(room);
+    session.role(room, null);
     RoomFeed feed = feeds.get(room);
     if (feed == null || feed.members.remove(session.id()) == null) {
       return false;
@@ -262,7 +273,7 @@ public final class RoomFeeds {
 
   private Future<Void> load(RoomFeed feed, String room, long head, Long since, String rid, Member member,
       List<User> users) {
-    String role = "editor";
+    String role = member.session.role(room).wire();
     if (since != null && since <= head && head - since <= config.maxCatchupOps()) {
       return log.allEvents(room, since, head).map(events -> {
         ArrayNode ops = Json.array();

@@ -1,6 +1,7 @@
 package io.flowstate.gateway.ws;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.shared.access.Role;
 import io.flowstate.shared.protocol.Json;
 import io.flowstate.shared.protocol.User;
 import io.vertx.core.http.ServerWebSocket;
@@ -20,6 +21,7 @@ public final class Session {
   private final User user;
   private final ServerWebSocket socket;
   private final Set<String> rooms = new LinkedHashSet<>();
+  private final java.util.Map<String, Role> roles = new java.util.HashMap<>();
   private final String clientIp;
   final TokenBucket opsLimit;
   final TokenBucket presenceLimit;
@@ -28,6 +30,7 @@ public final class Session {
   private boolean closed;
   private int congestedTicks;
   private java.time.Instant expiresAt;
+  private java.time.Instant issuedAt;
   private io.flowstate.shared.metrics.Metrics metrics;
 
   Session(String id, User user, ServerWebSocket socket, String clientIp, io.flowstate.shared.config.GatewayConfig config) {
@@ -51,6 +54,29 @@ public final class Session {
 
   public User user() {
     return user;
+  }
+
+  /** The role this connection's user has in a joined room (null while joining or after leaving). */
+  public Role role(String room) {
+    return rooms.contains(room) ? roles.get(room) : null;
+  }
+
+  /** Records the user's role in a room, as checked on join and after every access change. */
+  public void role(String room, Role role) {
+    if (role == null) {
+      roles.remove(room);
+    } else {
+      roles.put(room, role);
+    }
+  }
+
+  /** When the connection's token was issued (null for guests). */
+  public java.time.Instant issuedAt() {
+    return issuedAt;
+  }
+
+  void issuedAt(java.time.Instant at) {
+    this.issuedAt = at;
   }
 
   /** Rooms this connection joined (or is joining), in join order. */

@@ -1,5 +1,6 @@
 package io.flowstate.gateway.ws;
 
+import io.flowstate.gateway.access.AccessGuard;
 import io.flowstate.gateway.auth.TokenVerifier;
 import io.flowstate.gateway.presence.ChatCommands;
 import io.flowstate.gateway.relay.RoomFeeds;
@@ -37,13 +38,15 @@ public final class WsEndpoint {
   private final io.flowstate.gateway.presence.RoomPresence presence;
   private final io.flowstate.shared.metrics.Metrics metrics;
   private final TokenVerifier verifier;
+  private final AccessGuard guard;
   private final ClientMessages parser;
   private long heartbeatTimer;
   private boolean draining;
 
   public WsEndpoint(Vertx vertx, GatewayConfig config, SessionRegistry sessions, RoomFeeds feeds, SubmitRelay relay,
       io.flowstate.gateway.presence.RoomPresence presence, io.flowstate.shared.metrics.Metrics metrics,
-      TokenVerifier verifier) {
+      TokenVerifier verifier, AccessGuard guard) {
+    this.guard = guard;
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
@@ -129,7 +132,7 @@ public final class WsEndpoint {
   private Future<TokenVerifier.Identity> authenticate(HttpServerRequest request) {
     String token = token(request);
     if (token != null && verifier != null) {
-      return verifier.verify(token);
+      return verifier.verify(token).compose(id -> guard.admit(id.user().id(), id.issuedAt()).map(id));
     }
     if (config.guestAccess()) {
       User guest = GuestIdentity.create(request.getParam("guest"), request.getParam("name"));
@@ -171,6 +174,7 @@ public final class WsEndpoint {
     }
     Session session = new Session(UUID.randomUUID().toString(), user, ws, ip, config);
     session.expiresAt(identity.expiresAt());
+    session.issuedAt(identity.issuedAt());
     session.metrics(metrics);
     sessions.add(session);
     ws.textMessageHandler(text -> {
@@ -225,7 +229,7 @@ public final class WsEndpoint {
         throw new FlowStateException(ErrorCode.TOO_LARGE,
             "a connection may join at most " + config.maxRoomsPerConnection() + " rooms");
       }
-      feeds.join(session, join.room(), join.since(), join.rid()).onFailure(e -> {
+      feeds.join(session, join.room(), join.since(), join.rid(), guard.joinRole(session, join.room())).onFailure(e -> {
         FlowStateException f = (FlowStateException) e;
         session.send(ServerFrames.error(f.code(), f.getMessage(), join.rid(), join.room(), null));
       });
@@ -236,6 +240,7 @@ public final class WsEndpoint {
       session.send(ServerFrames.left(leave.room(), leave.rid()));
     } else if (message instanceof ClientMessage.SubmitOp op) {
       requireJoined(session, op.room());
+      guard.requireEdit(session, op.room());
       limit(session.opsLimit, "ops");
       if (frameLength > config.maxOpBytes()) {
         throw new FlowStateException(ErrorCode.TOO_LARGE, "op is larger than " + config.maxOpBytes() + " bytes");
@@ -244,10 +249,12 @@ public final class WsEndpoint {
       metrics.counter("flowstate.ops.submitted").increment();
     } else if (message instanceof ClientMessage.Undo undo) {
       requireJoined(session, undo.room());
+      guard.requireEdit(session, undo.room());
       limit(session.opsLimit, "ops");
       relay.submit(session, Submission.UNDO, undo.room(), undo.id(), undo.rid(), null);
     } else if (message instanceof ClientMessage.Redo redo) {
       requireJoined(session, redo.room());
+      guard.requireEdit(session, redo.room());
       limit(session.opsLimit, "ops");
       relay.submit(session, Submission.REDO, redo.room(), redo.id(), redo.rid(), null);
     } else if (message instanceof ClientMessage.Presence p) {
@@ -270,13 +277,16 @@ public final class WsEndpoint {
     if (verifier == null) {
       throw new FlowStateException(ErrorCode.BAD_REQUEST, "this server does not use access tokens");
     }
-    verifier.verify(refresh.token()).onComplete(ar -> {
+    verifier.verify(refresh.token())
+        .compose(id -> guard.admit(id.user().id(), id.issuedAt()).map(id))
+        .onComplete(ar -> {
       if (ar.failed() || !ar.result().user().id().equals(session.user().id())) {
         session.send(ServerFrames.error(ErrorCode.FORBIDDEN, "the token is invalid or names another user",
             refresh.rid(), null, null));
         return;
       }
       session.expiresAt(ar.result().expiresAt());
+      session.issuedAt(ar.result().issuedAt());
       var reply = Json.object().put("type", "refreshed").put("expiresAt", ar.result().expiresAt().toString());
       if (refresh.rid() != null) {
         reply.put("rid", refresh.rid());

@@ -6,6 +6,8 @@ import io.flowstate.sequencer.store.OpStore;
 import io.flowstate.sequencer.store.OpStore.CommitRow;
 import io.flowstate.sequencer.store.OpStore.DuplicateOpException;
 import io.flowstate.sequencer.store.OpStore.OpKey;
+import io.flowstate.shared.access.AccessCache;
+import io.flowstate.shared.access.RoomAccess;
 import io.flowstate.shared.canvas.CanvasOp;
 import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.canvas.UndoRule;
@@ -58,6 +60,7 @@ public final class RoomSequencer {
   /** Replays committed ops without size limits: they were accepted under the limits of their time. */
   private final Reducer replayer = new Reducer(io.flowstate.shared.canvas.CanvasLimits.replay());
   private final SnapshotWriter snapshots;
+  private final io.flowstate.shared.access.AccessCache access;
   private final io.flowstate.shared.metrics.Metrics metrics;
   private final io.micrometer.core.instrument.Timer commitLatency;
   private final io.micrometer.core.instrument.DistributionSummary commitBatch;
@@ -74,7 +77,9 @@ public final class RoomSequencer {
   private static final int MAX_SNAPSHOTS_IN_FLIGHT = 2;
 
   public RoomSequencer(Vertx vertx, SequencerConfig config, ShardOwnership ownership, OpStore store, OpLog log,
-      CommitPublisher publisher, SnapshotWriter snapshots, io.flowstate.shared.metrics.Metrics metrics) {
+      CommitPublisher publisher, SnapshotWriter snapshots, io.flowstate.shared.access.AccessCache access,
+      io.flowstate.shared.metrics.Metrics metrics) {
+    this.access = access;
     this.vertx = vertx;
     this.config = config;
     this.ownership = ownership;
@@ -169,9 +174,9 @@ public final class RoomSequencer {
     while (!queue.isEmpty() && group.size() < size) {
       group.add(queue.poll());
     }
-    loadRooms(group)
+    resolveAccess(group).compose(roles -> loadRooms(group, roles)
         .compose(unloaded -> loadHistories(group, unloaded).map(unloaded))
-        .compose(unloaded -> process(group, unloaded))
+        .compose(unloaded -> process(group, unloaded, roles)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.log(Level.SEVERE, "commit group failed unexpectedly", ar.cause());
@@ -181,10 +186,11 @@ public final class RoomSequencer {
         });
   }
 
-  private Future<Set<String>> loadRooms(List<Submission> group) {
+  /** Loads the rooms that submissions may write to (a refused one costs no load). */
+  private Future<Set<String>> loadRooms(List<Submission> group, Map<AccessCache.Key, RoomAccess> roles) {
     Set<String> missing = new LinkedHashSet<>();
     for (Submission s : group) {
-      if (!rooms.containsKey(s.room())) {
+      if (!rooms.containsKey(s.room()) && mayWrite(roles.get(new AccessCache.Key(s.room(), s.author().id())))) {
         missing.add(s.room());
       }
     }
@@ -269,11 +275,36 @@ public final class RoomSequencer {
     return Future.join(loads).transform(ar -> Future.succeededFuture());
   }
 
+  /**
+   * The author's access to the room of every submission (the sequencer is the last word on who
+   * may write, whatever a gateway decided). Empty when PostgreSQL cannot answer: every op of the
+   * group is then answered {@code unavailable}.
+   */
+  private Future<Map<AccessCache.Key, RoomAccess>> resolveAccess(List<Submission> group) {
+    Set<AccessCache.Key> keys = new LinkedHashSet<>();
+    for (Submission s : group) {
+      keys.add(new AccessCache.Key(s.room(), s.author().id()));
+    }
+    return access.resolve(keys).recover(e -> {
+      Log.event(LOG, Level.WARNING, "cannot read roles: " + e.getMessage(), null);
+      metrics.counter("flowstate.pg.errors").increment();
+      return Future.succeededFuture(Map.of());
+    });
+  }
+
+  private boolean mayWrite(RoomAccess access) {
+    try {
+      return access != null && access.writeRole(config.guestAccess()) != null;
+    } catch (FlowStateException refused) {
+      return false;
+    }
+  }
+
   /** One submission's outcome within a group. */
   private record Rejected(Submission submission, FlowStateException error) {
   }
 
-  private Future<Void> process(List<Submission> group, Set<String> unloaded) {
+  private Future<Void> process(List<Submission> group, Set<String> unloaded, Map<AccessCache.Key, RoomAccess> roles) {
     Instant at = Instant.now();
     long now = System.currentTimeMillis();
     List<CommitRow> rows = new ArrayList<>();
@@ -284,6 +315,17 @@ public final class RoomSequencer {
     Set<String> touched = new HashSet<>();
     Set<String> suspect = new HashSet<>();
     for (Submission s : group) {
+      RoomAccess allowed = roles.get(new AccessCache.Key(s.room(), s.author().id()));
+      if (allowed == null) {
+        replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "roles could not be checked; retry")));
+        continue;
+      }
+      try {
+        allowed.writeRole(config.guestAccess());
+      } catch (FlowStateException refused) {
+        rejected.add(new Rejected(s, refused));
+        continue;
+      }
       if (unloaded.contains(s.room())) {
         replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "room is temporarily unavailable")));
         continue;

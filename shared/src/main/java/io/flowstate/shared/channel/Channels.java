@@ -48,6 +48,11 @@ public final class Channels {
     return prefix + "alive:{" + gatewayId + "}";
   }
 
+  /** Role and membership changes ({@code AccessChange}), for every gateway and sequencer. */
+  public String access() {
+    return prefix + "access";
+  }
+
   /** The room id of a {@link #room} channel name, or null if the name is not a room channel. */
   public String roomOf(String channel) {
     return between(channel, prefix + "room:{");

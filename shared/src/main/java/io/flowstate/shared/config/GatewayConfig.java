@@ -45,22 +45,112 @@ public record GatewayConfig(
     java.util.List<String> trustedProxies,
     long drainDeadlineMs,
     Jwt jwt,
-    java.util.List<String> allowedOrigins) {
+    java.util.List<String> allowedOrigins,
+    Accounts accounts) {
 
   /**
-   * Verification of access tokens (JWT): HS256 with a shared secret, or RS256/ES256 with the
-   * identity provider's public key (PEM). {@code issuer}/{@code audience} are checked when set;
-   * {@code sub} is the user id and {@code nameClaim} the display name. Null: no tokens accepted.
+   * Access tokens (JWT). {@code HS256} with a shared secret {@code key}: FlowState's own accounts
+   * sign and verify with it. {@code RS256}/{@code ES256}: an external identity provider's tokens,
+   * verified with its public key (PEM {@code key}) and/or the keys published at {@code jwksUrl}
+   * (fetched at start, every {@code jwksRefreshMs}, and when a token names an unknown key id).
+   * {@code issuer}/{@code audience} are checked when set. Claims map to the user: {@code userClaim}
+   * (id), {@code nameClaim}, {@code emailClaim}. Null: no tokens accepted.
    */
-  public record Jwt(String algorithm, String key, String issuer, String audience, String nameClaim) {
+  public record Jwt(String algorithm, String key, String issuer, String audience, String userClaim, String nameClaim,
+      String emailClaim, String jwksUrl, long jwksRefreshMs) {
+    public static final long DEFAULT_JWKS_REFRESH_MS = 10 * 60_000;
+
+    /** A shared-secret (HS256) configuration, as FlowState's own accounts use. */
+    public static Jwt hs256(String secret, String issuer, String audience) {
+      return new Jwt("HS256", secret, issuer, audience, "sub", "name", "email", null, DEFAULT_JWKS_REFRESH_MS);
+    }
+
+    /** An external identity provider's public key (PEM) for RS256 or ES256. */
+    public static Jwt publicKey(String algorithm, String pem, String issuer, String audience) {
+      return new Jwt(algorithm, pem, issuer, audience, "sub", "name", "email", null, DEFAULT_JWKS_REFRESH_MS);
+    }
+
+    /** An external identity provider publishing its keys at a JWKS URL. */
+    public static Jwt jwks(String algorithm, String url, String issuer, String audience) {
+      return new Jwt(algorithm, null, issuer, audience, "sub", "name", "email", url, DEFAULT_JWKS_REFRESH_MS);
+    }
+
+    /** Whether this server signs its own tokens (accounts, login): a shared HS256 secret. */
+    public boolean signsTokens() {
+      return "HS256".equals(algorithm) && key != null;
+    }
+
+    public Jwt withClaims(String user, String name, String email) {
+      return new Jwt(algorithm, key, issuer, audience, user, name, email, jwksUrl, jwksRefreshMs);
+    }
+
+    public Jwt withJwksRefreshMs(long ms) {
+      return new Jwt(algorithm, key, issuer, audience, userClaim, nameClaim, emailClaim, jwksUrl, ms);
+    }
+
     static Jwt fromEnv(Env env) {
       String key = env.string("FLOWSTATE_JWT_KEY", null);
-      if (key == null) {
+      String jwksUrl = env.string("FLOWSTATE_JWT_JWKS_URL", null);
+      if (key == null && jwksUrl == null) {
         return null;
       }
-      return new Jwt(env.string("FLOWSTATE_JWT_ALGORITHM", "HS256"), key.replace("\\n", "\n"),
+      return new Jwt(env.string("FLOWSTATE_JWT_ALGORITHM", jwksUrl != null ? "RS256" : "HS256"),
+          key == null ? null : key.replace("\\n", "\n"),
           env.string("FLOWSTATE_JWT_ISSUER", null), env.string("FLOWSTATE_JWT_AUDIENCE", null),
-          env.string("FLOWSTATE_JWT_NAME_CLAIM", "name"));
+          env.string("FLOWSTATE_JWT_USER_CLAIM", "sub"), env.string("FLOWSTATE_JWT_NAME_CLAIM", "name"),
+          env.string("FLOWSTATE_JWT_EMAIL_CLAIM", "email"), jwksUrl,
+          env.longValue("FLOWSTATE_JWT_JWKS_REFRESH_MS", DEFAULT_JWKS_REFRESH_MS));
+    }
+  }
+
+  /**
+   * FlowState's own accounts and the HTTP API: token lifetimes, the password hash cost (bcrypt),
+   * invite lifetimes, the request body limit, how long a resolved role may be served from cache
+   * (invalidations over Redis make changes visible sooner), and the public URL invite links use.
+   */
+  public record Accounts(long accessTokenTtlSeconds, long refreshTokenTtlSeconds, int bcryptCost,
+      long inviteTtlSeconds, long maxInviteTtlSeconds, int maxHttpBodyBytes, long accessCacheTtlMs,
+      String publicUrl) {
+    public static final long DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+    public static final long DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30L * 24 * 3600;
+    public static final int DEFAULT_BCRYPT_COST = 12;
+    public static final long DEFAULT_INVITE_TTL_SECONDS = 7L * 24 * 3600;
+    public static final long DEFAULT_MAX_INVITE_TTL_SECONDS = 90L * 24 * 3600;
+    public static final int DEFAULT_MAX_HTTP_BODY_BYTES = 64 * 1024;
+    public static final long DEFAULT_ACCESS_CACHE_TTL_MS = 60_000;
+
+    public static Accounts defaults() {
+      return new Accounts(DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_REFRESH_TOKEN_TTL_SECONDS, DEFAULT_BCRYPT_COST,
+          DEFAULT_INVITE_TTL_SECONDS, DEFAULT_MAX_INVITE_TTL_SECONDS, DEFAULT_MAX_HTTP_BODY_BYTES,
+          DEFAULT_ACCESS_CACHE_TTL_MS, null);
+    }
+
+    public Accounts withBcryptCost(int cost) {
+      return new Accounts(accessTokenTtlSeconds, refreshTokenTtlSeconds, cost, inviteTtlSeconds, maxInviteTtlSeconds,
+          maxHttpBodyBytes, accessCacheTtlMs, publicUrl);
+    }
+
+    public Accounts withTokenTtls(long accessSeconds, long refreshSeconds) {
+      return new Accounts(accessSeconds, refreshSeconds, bcryptCost, inviteTtlSeconds, maxInviteTtlSeconds,
+          maxHttpBodyBytes, accessCacheTtlMs, publicUrl);
+    }
+
+    public Accounts withMaxHttpBodyBytes(int bytes) {
+      return new Accounts(accessTokenTtlSeconds, refreshTokenTtlSeconds, bcryptCost, inviteTtlSeconds,
+          maxInviteTtlSeconds, bytes, accessCacheTtlMs, publicUrl);
+    }
+
+    static Accounts fromEnv(Env env) {
+      Accounts d = defaults();
+      return new Accounts(
+          env.longValue("FLOWSTATE_ACCESS_TOKEN_TTL_SECONDS", d.accessTokenTtlSeconds),
+          env.longValue("FLOWSTATE_REFRESH_TOKEN_TTL_SECONDS", d.refreshTokenTtlSeconds),
+          env.integer("FLOWSTATE_BCRYPT_COST", d.bcryptCost),
+          env.longValue("FLOWSTATE_INVITE_TTL_SECONDS", d.inviteTtlSeconds),
+          env.longValue("FLOWSTATE_MAX_INVITE_TTL_SECONDS", d.maxInviteTtlSeconds),
+          env.integer("FLOWSTATE_MAX_HTTP_BODY_BYTES", d.maxHttpBodyBytes),
+          env.longValue("FLOWSTATE_ACCESS_CACHE_TTL_MS", d.accessCacheTtlMs),
+          env.string("FLOWSTATE_PUBLIC_URL", null));
     }
   }
 
@@ -152,7 +242,8 @@ public record GatewayConfig(
         env.list("FLOWSTATE_TRUSTED_PROXIES"),
         env.longValue("FLOWSTATE_DRAIN_DEADLINE_MS", d.drainDeadlineMs),
         Jwt.fromEnv(env),
-        env.list("FLOWSTATE_ALLOWED_ORIGINS"));
+        env.list("FLOWSTATE_ALLOWED_ORIGINS"),
+        Accounts.fromEnv(env));
   }
 
   /** A builder starting from this config. */
@@ -195,6 +286,7 @@ public record GatewayConfig(
     b.drainDeadlineMs = drainDeadlineMs;
     b.jwt = jwt;
     b.allowedOrigins = allowedOrigins;
+    b.accounts = accounts;
     return b;
   }
 
@@ -237,6 +329,7 @@ public record GatewayConfig(
     private long drainDeadlineMs = DEFAULT_DRAIN_DEADLINE_MS;
     private Jwt jwt;
     private java.util.List<String> allowedOrigins = java.util.List.of();
+    private Accounts accounts = Accounts.defaults();
 
     public Builder gatewayId(String v) { gatewayId = v; return this; }
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
@@ -269,6 +362,7 @@ public record GatewayConfig(
     public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
     public Builder jwt(Jwt v) { jwt = v; return this; }
     public Builder allowedOrigins(java.util.List<String> v) { allowedOrigins = java.util.List.copyOf(v); return this; }
+    public Builder accounts(Accounts v) { accounts = v; return this; }
 
     public GatewayConfig build() {
       return new GatewayConfig(gatewayId, httpHost, httpPort, redisUrl, redisPrefix, pgUrl, pgPoolSize, guestAccess,
@@ -276,7 +370,7 @@ public record GatewayConfig(
           opTimeoutMs, heartbeatMs, heartbeatTimeoutMs, maxCatchupOps, maxOutboundBytes, historyCacheEntries,
           historyCacheBytes, maxOpsPage, maxExportPixels, exportWorkers, presenceTtlMs, presenceIntervalMs,
           maxPresenceBytes, maxChatChars, opsRate, presenceRate, chatRate, maxConnectionsPerUser, maxConnectionsPerIp,
-          trustedProxies, drainDeadlineMs, jwt, allowedOrigins);
+          trustedProxies, drainDeadlineMs, jwt, allowedOrigins, accounts);
     }
   }
 }

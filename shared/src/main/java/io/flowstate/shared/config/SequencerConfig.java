@@ -7,7 +7,9 @@ import java.util.UUID;
 /**
  * Everything a sequencer is configured with: stores, shard count, group-commit sizing, snapshot
  * cadence, undo depth and the canvas limits it validates ops against. Built from the environment
- * by {@link #fromEnv} or in code by tests through {@link #builder}.
+ * by {@link #fromEnv} or in code by tests through {@link #builder}. {@code guestAccess} (dev mode
+ * only) lets anyone write to a room that is not a canvas; otherwise only canvases accept ops, from
+ * their editors and owners. {@code accessCacheTtlMs} bounds how long a resolved role is reused.
  */
 public record SequencerConfig(
     String sequencerId,
@@ -26,7 +28,9 @@ public record SequencerConfig(
     long drainDeadlineMs,
     String httpHost,
     int httpPort,
-    CanvasLimits canvasLimits) {
+    CanvasLimits canvasLimits,
+    boolean guestAccess,
+    long accessCacheTtlMs) {
 
   /** Default port of the sequencer's health/metrics listener when started from the environment. */
   public static final int DEFAULT_HTTP_PORT = 8081;
@@ -49,8 +53,15 @@ public record SequencerConfig(
   }
 
   public static SequencerConfig fromEnv(Env env) {
+    return fromEnv(env, false);
+  }
+
+  /** From the environment; {@code guestDefault} is the guest-access default (dev mode: on). */
+  public static SequencerConfig fromEnv(Env env, boolean guestDefault) {
     CanvasLimits l = CanvasLimits.defaults();
     return builder()
+        .guestAccess(env.bool("FLOWSTATE_GUEST_ACCESS", guestDefault))
+        .accessCacheTtlMs(env.longValue("FLOWSTATE_ACCESS_CACHE_TTL_MS", GatewayConfig.Accounts.DEFAULT_ACCESS_CACHE_TTL_MS))
         .sequencerId(env.string("FLOWSTATE_SEQUENCER_ID", "seq-" + UUID.randomUUID().toString().substring(0, 8)))
         .stores(env.string("FLOWSTATE_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL),
             env.string("FLOWSTATE_PG_URL", GatewayConfig.DEFAULT_PG_URL))
@@ -90,7 +101,8 @@ public record SequencerConfig(
     return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).pgPoolSize(pgPoolSize)
         .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
         .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
-        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).http(httpHost, httpPort).canvasLimits(canvasLimits);
+        .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).http(httpHost, httpPort).canvasLimits(canvasLimits)
+        .guestAccess(guestAccess).accessCacheTtlMs(accessCacheTtlMs);
   }
 
   /** Mutable builder; fields start at the defaults. */
@@ -112,6 +124,8 @@ public record SequencerConfig(
     private long drainDeadlineMs = GatewayConfig.DEFAULT_DRAIN_DEADLINE_MS;
     private String httpHost = "127.0.0.1";
     private int httpPort = -1;
+    private boolean guestAccess;
+    private long accessCacheTtlMs = GatewayConfig.Accounts.DEFAULT_ACCESS_CACHE_TTL_MS;
 
     public Builder sequencerId(String v) { sequencerId = v; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
@@ -126,13 +140,15 @@ public record SequencerConfig(
     public Builder maxUndoDepth(int v) { maxUndoDepth = v; return this; }
     public Builder canvasLimits(CanvasLimits v) { canvasLimits = v; return this; }
     public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
+    public Builder guestAccess(boolean v) { guestAccess = v; return this; }
+    public Builder accessCacheTtlMs(long v) { accessCacheTtlMs = v; return this; }
     /** The health/metrics listener; a negative port disables it (the builder's default). */
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
 
     public SequencerConfig build() {
       return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
           dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
-          drainDeadlineMs, httpHost, httpPort, canvasLimits);
+          drainDeadlineMs, httpHost, httpPort, canvasLimits, guestAccess, accessCacheTtlMs);
     }
   }
 }

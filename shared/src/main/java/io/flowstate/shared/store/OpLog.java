@@ -48,6 +48,12 @@ public final class OpLog {
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("head"));
   }
 
+  /** The head of a room, or -1 when the room does not exist (no op yet and not a canvas). */
+  public Future<Long> headIfExists(String room) {
+    return pool.preparedQuery("SELECT head FROM rooms WHERE id = $1").execute(Tuple.of(room))
+        .map(rows -> rows.size() == 0 ? -1L : rows.iterator().next().getLong("head"));
+  }
+
   /** Op events with versions in (after, upTo], ascending, at most {@code limit}. */
   public Future<List<OpEvent>> events(String room, long after, long upTo, int limit) {
     return pool.preparedQuery(SELECT_OPS).execute(Tuple.of(room, after, upTo, limit)).map(rows -> {
