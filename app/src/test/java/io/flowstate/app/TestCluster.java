@@ -178,7 +178,9 @@ final class TestCluster implements AutoCloseable {
   /** An HTTP request to a gateway with an optional bearer token and JSON body. */
   Reply call(int gateway, String method, String path, String token, Object body) {
     if (http == null) {
-      http = vertx.createHttpClient();
+      // One connection per request: a request on a reused keep-alive connection occasionally got no
+      // answer in these tests (about 1 run in 10; not reproduced in isolation). See docs/ARCHITECTURE.md.
+      http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     }
     String payload = body == null ? null : body instanceof String str ? str : Json.write(Json.MAPPER.valueToTree(body));
     return block(http.request(io.vertx.core.http.HttpMethod.valueOf(method), port(gateway), "127.0.0.1", path)

@@ -3,7 +3,6 @@ package io.flowstate.gateway.http;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -46,9 +45,10 @@ public final class ApiRouter {
     return OpenAPIContract.from(vertx, CONTRACT).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-      // Bodies are read only where there can be one: never for GET (and so never for the WebSocket upgrade).
+      // Every request is read to its end before it is answered (a request left half-read would
+      // stall the next one on a keep-alive connection), except the WebSocket upgrade.
       builder.rootHandler(ctx -> {
-        if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+        if (ctx.request().canUpgradeToWebSocket()) {
           ctx.next();
         } else {
           bodies.handle(ctx);

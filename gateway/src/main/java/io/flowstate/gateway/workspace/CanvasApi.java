@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,10 +139,8 @@ public final class CanvasApi {
   }
 
   private static Map<String, List<CanvasView>> list(io.vertx.sqlclient.RowSet<Row> rows) {
-    List<CanvasView> out = new ArrayList<>();
-    rows.forEach(r -> out.add(new CanvasView(r.getString("id"), r.getString("workspace_id"), r.getString("name"),
-        r.getString("role"), r.getOffsetDateTime("created_at").toInstant().toString())));
-    return Map.of("canvases", out);
+    return Directory.listed("canvases", rows, r -> new CanvasView(r.getString("id"), r.getString("workspace_id"),
+        r.getString("name"), r.getString("role"), r.getOffsetDateTime("created_at").toInstant().toString()));
   }
 
   private static CanvasView view(Directory.CanvasRole c) {

@@ -8,7 +8,12 @@ import io.flowstate.shared.redis.RedisPublisher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -104,6 +109,13 @@ final class Directory {
       LOG.warning("could not announce an access change (caches expire it): " + e.getMessage());
       return Future.succeededFuture();
     });
+  }
+
+  /** A JSON list body {@code {key: [item, …]}} of the rows, each mapped by {@code item}. */
+  static <T> Map<String, List<T>> listed(String key, RowSet<Row> rows, Function<Row, T> item) {
+    List<T> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(item.apply(r)));
+    return Map.of(key, out);
   }
 
   /** A role from a request body; 400 when it is not one. */

@@ -18,7 +18,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,11 +82,7 @@ public final class InviteApi {
     return dir.workspaceRole(ws, Caller.id(ctx), Role.OWNER)
         .compose(mine -> pool.preparedQuery("SELECT id, role, expires_at, created_at FROM invites WHERE workspace_id = $1"
             + " AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at").execute(Tuple.of(ws)))
-        .map(rows -> {
-          List<InviteView> out = new ArrayList<>();
-          rows.forEach(r -> out.add(view(r)));
-          return Map.of("invites", out);
-        });
+        .map(rows -> Directory.listed("invites", rows, InviteApi::view));
   }
 
   private Future<Void> revoke(RoutingContext ctx) {

@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +62,7 @@ public final class WorkspaceApi {
     return pool.preparedQuery("SELECT w.id, w.name, m.role, w.created_at FROM workspaces w JOIN workspace_members m"
             + " ON m.workspace_id = w.id WHERE m.user_id = $1 AND w.deleted_at IS NULL ORDER BY w.created_at, w.id")
         .execute(Tuple.of(Caller.id(ctx)))
-        .map(rows -> {
-          List<WorkspaceView> out = new ArrayList<>();
-          rows.forEach(r -> out.add(view(r)));
-          return Map.of("workspaces", out);
-        });
+        .map(rows -> Directory.listed("workspaces", rows, WorkspaceApi::view));
   }
 
   private Future<WorkspaceView> create(RoutingContext ctx) {
@@ -110,11 +105,7 @@ public final class WorkspaceApi {
     return dir.workspaceRole(ws, Caller.id(ctx), Role.VIEWER)
         .compose(role -> pool.preparedQuery("SELECT u.id, u.email, u.name, u.color, m.role FROM workspace_members m"
             + " JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY m.added_at, u.id").execute(Tuple.of(ws)))
-        .map(rows -> {
-          List<MemberView> out = new ArrayList<>();
-          rows.forEach(r -> out.add(member(r)));
-          return Map.of("members", out);
-        });
+        .map(rows -> Directory.listed("members", rows, WorkspaceApi::member));
   }
 
   private Future<MemberView> addMember(RoutingContext ctx) {
