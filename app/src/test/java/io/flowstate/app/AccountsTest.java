@@ -429,4 +429,65 @@ class AccountsTest {
     }
     assertThat(operations).isGreaterThanOrEqualTo(37);
   }
+
+  @Test
+  @DisplayName("users of an external identity provider get accounts on first use, join workspaces by email and "
+      + "draw; local sign-up is off")
+  void externalIdentityProvider() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    String publicPem = "-----BEGIN PUBLIC KEY-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    String privatePem = "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    cluster = TestCluster.start(1, b -> b.guestAccess(false)
+            .jwt(GatewayConfig.Jwt.publicKey("RS256", publicPem, "https://idp.example", null)
+                .withClaims("uid", "preferred_username", "email")),
+        s -> s.guestAccess(false));
+    JWTAuth idp = JWTAuth.create(cluster.vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem)));
+    JWTOptions options = new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(300).setIssuer("https://idp.example");
+    String owner = idp.generateToken(new JsonObject().put("uid", "idp-owner").put("preferred_username", "Olga")
+        .put("email", "olga@idp.example"), options);
+    String member = idp.generateToken(new JsonObject().put("uid", "idp-member").put("preferred_username", "Mel")
+        .put("email", "Mel@IDP.example"), options);
+
+    assertThat(cluster.call(0, "POST", "/v1/auth/signup", null, Map.of("email", "x@example.com", "password",
+        PASSWORD)).status()).as("no local accounts with an identity provider").isEqualTo(404);
+    Reply me = cluster.call(0, "GET", "/v1/me", member, null);
+    assertThat(me.body().path("id").asText()).isEqualTo("idp-member");
+    assertThat(me.body().path("name").asText()).isEqualTo("Mel");
+    Reply ws = cluster.call(0, "POST", "/v1/workspaces", owner, Map.of("name", "IdP team"));
+    assertThat(ws.status()).isEqualTo(201);
+    String wsId = ws.body().path("id").asText();
+    assertThat(cluster.call(0, "POST", "/v1/workspaces/" + wsId + "/members", owner,
+        Map.of("email", "mel@idp.example", "role", "editor")).status()).isEqualTo(201);
+    Reply canvas = cluster.call(0, "POST", "/v1/workspaces/" + wsId + "/canvases", member, Map.of("name", "Board"));
+    assertThat(canvas.status()).isEqualTo(201);
+    WsTestClient live = connect(0, member);
+    String room = canvas.body().path("id").asText();
+    assertThat(join(live, room).path("role").asText()).isEqualTo("editor");
+    assertThat(op(live, room, "m1", 1).path("author").path("name").asText()).isEqualTo("Mel");
+  }
+
+  @Test
+  @DisplayName("an expired invite cannot be accepted")
+  void expiredInvite() {
+    start(4);
+    Account owner = signup("owner");
+    Account late = signup("late");
+    String ws = createWorkspace(owner);
+    Reply invite = cluster.call(0, "POST", "/v1/workspaces/" + ws + "/invites", owner.access(),
+        Map.of("role", "editor"));
+    java.time.Instant expires = java.time.Instant.parse(invite.body().path("expiresAt").asText());
+    assertThat(java.time.Duration.between(java.time.Instant.now(), expires).toMinutes()).as("default lifetime: 7 days")
+        .isBetween(7L * 24 * 60 - 2, 7L * 24 * 60);
+    cluster.block(cluster.pool().query("UPDATE invites SET expires_at = now() - interval '1 second' WHERE id = '"
+        + invite.body().path("id").asText() + "'").execute());
+    Reply accepted = cluster.call(0, "POST", "/v1/invites/" + invite.body().path("token").asText() + "/accept",
+        late.access(), null);
+    assertThat(accepted.status()).isEqualTo(404);
+    assertThat(cluster.call(0, "GET", "/v1/workspaces/" + ws, late.access(), null).status()).isEqualTo(403);
+  }
 }
