@@ -285,6 +285,11 @@ class AccountsTest {
     System.out.printf("downgrade reached the live connection in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
     assertThat(role.path("role").asText()).isEqualTo("viewer");
     assertThat(op(live, canvas, "b2", 2).path("code").asText()).isEqualTo("forbidden");
+    cluster.gateways.forEach(g -> g.access().skipGatewayChecks());
+    live.send(io.flowstate.shared.protocol.Json.object().put("type", "op").put("room", canvas).put("id", "b1")
+        .put("rid", "retry-b1").set("op", TestCluster.createRect("b1", 1, 0)));
+    assertThat(live.await(f -> "ack".equals(f.path("type").asText()) && "b1".equals(f.path("id").asText()), WAIT)
+        .path("duplicate").asBoolean()).as("a retry of an op committed before the downgrade is acked").isTrue();
 
     // A per-canvas override beats the workspace role.
     assertThat(cluster.call(0, "PUT", "/v1/canvases/" + canvas + "/roles/" + bob.id(), owner.access(),

@@ -61,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
   private RoomPresence presence;
   private TokenVerifier verifier;
   private AccessGuard guard;
+  private long accessTimer = -1;
   private HttpServer server;
   private volatile boolean draining;
 
@@ -124,6 +125,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> startHttp())
         .onSuccess(s -> {
           endpoint.startHeartbeats();
+          accessTimer = vertx.setPeriodic(config.accounts().accessCacheTtlMs(), id -> guard.recheckStale());
           LOG.info("gateway " + config.gatewayId() + " listening on " + config.httpHost() + ":" + s.actualPort());
         });
   }
@@ -135,6 +137,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     draining = true;
+    vertx.cancelTimer(accessTimer);
     endpoint.drain();
     endpoint.stopHeartbeats();
     long deadline = System.currentTimeMillis() + config.drainDeadlineMs();

@@ -157,10 +157,15 @@ public final class AccessGuard {
     recheck(affected);
   }
 
-  /** After a Redis reconnect changes may have been missed: forget all, re-check every live join. */
-  public void onReconnect() {
-    cache.clear();
-    revocations.clear();
+  /**
+   * Re-checks every live join whose cached role is older than the cache's time to live, so that a
+   * change whose announcement was lost still reaches live connections within that time.
+   */
+  public void recheckStale() {
+    recheck(liveJoins());
+  }
+
+  private List<Joined> liveJoins() {
     List<Joined> all = new ArrayList<>();
     for (Session s : sessions.all()) {
       for (String room : s.rooms()) {
@@ -169,7 +174,14 @@ public final class AccessGuard {
         }
       }
     }
-    recheck(all);
+    return all;
+  }
+
+  /** After a Redis reconnect changes may have been missed: forget all, re-check every live join. */
+  public void onReconnect() {
+    cache.clear();
+    revocations.clear();
+    recheck(liveJoins());
   }
 
   private record Joined(Session session, String room) {
