@@ -8,7 +8,6 @@ import io.flowstate.shared.config.Env;
 import io.flowstate.shared.config.GatewayConfig;
 import io.flowstate.shared.config.SequencerConfig;
 import io.vertx.core.Future;
-import io.flowstate.sequencer.room.ShardOwnership;
 import io.flowstate.shared.log.Logging;
 import io.flowstate.shared.metrics.Metrics;
 import io.vertx.core.Vertx;
@@ -44,8 +43,7 @@ public final class Main {
         case "sequencer": {
           SequencerConfig config = SequencerConfig.fromEnv(env);
           logging(env, "json", Map.of("service", "sequencer", "sequencer", config.sequencerId()));
-          run(List.of(), (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(config,
-              ShardOwnership.all(config.shardCount()), metrics)));
+          run(List.of(), (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(config, metrics)));
           break;
         }
         case "dev":
@@ -98,8 +96,7 @@ public final class Main {
     // In dev mode the gateway's /metrics shows the sequencer too; no separate sequencer listener.
     SequencerConfig sequencer = SequencerConfig.fromEnv(env, true).toBuilder().stores(redisUrl, pgUrl)
         .http("127.0.0.1", env.integer("FLOWSTATE_SEQUENCER_HTTP_PORT", -1)).build();
-    run(embedded, (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(sequencer,
-            ShardOwnership.all(sequencer.shardCount()), metrics))
+    run(embedded, (vertx, metrics) -> vertx.deployVerticle(new SequencerVerticle(sequencer, metrics))
         .compose(id -> vertx.deployVerticle(new GatewayVerticle(gateway, metrics)))
         .onSuccess(id -> System.out.println("dev: FlowState is running at http://localhost:" + gateway.httpPort()
             + "/  (WebSocket endpoint /v1/ws, guest access on)")));

@@ -4,6 +4,7 @@ import io.flowstate.sequencer.publish.CommitPublisher;
 import io.flowstate.sequencer.room.RoomSequencer;
 import io.flowstate.shared.access.AccessCache;
 import io.flowstate.shared.access.AccessChange;
+import io.flowstate.sequencer.lease.ShardLeases;
 import io.flowstate.sequencer.room.ShardOwnership;
 import io.flowstate.sequencer.store.OpStore;
 import io.flowstate.sequencer.store.SnapshotWriter;
@@ -37,7 +38,8 @@ public final class SequencerVerticle extends VerticleBase {
   private final io.flowstate.shared.metrics.Metrics metrics;
   private io.vertx.core.http.HttpServer http;
   private volatile boolean draining;
-  private final ShardOwnership ownership;
+  private ShardOwnership ownership;
+  private ShardLeases leases;
   private Channels channels;
   private Pool pool;
   private RedisSubscriber subscriber;
@@ -47,11 +49,17 @@ public final class SequencerVerticle extends VerticleBase {
   private long evictTimer;
   private long snapshotTimer;
 
+  /** A sequencer that shares the shards with other sequencers through leases. */
   public SequencerVerticle(SequencerConfig config) {
-    this(config, ShardOwnership.all(config.shardCount()), io.flowstate.shared.metrics.Metrics.create());
+    this(config, io.flowstate.shared.metrics.Metrics.create());
   }
 
-  /** A sequencer recording into {@code metrics} (shared with the gateway in dev mode). */
+  /** A leasing sequencer recording into {@code metrics} (shared with the gateway in dev mode). */
+  public SequencerVerticle(SequencerConfig config, io.flowstate.shared.metrics.Metrics metrics) {
+    this(config, null, metrics);
+  }
+
+  /** A sequencer with fixed ownership ({@code null}: leases), for tests of one sequencer. */
   public SequencerVerticle(SequencerConfig config, ShardOwnership ownership, io.flowstate.shared.metrics.Metrics metrics) {
     this.config = config;
     this.ownership = ownership;
@@ -65,6 +73,10 @@ public final class SequencerVerticle extends VerticleBase {
     publisher = new RedisPublisher(vertx, config.redisUrl(), config.sequencerId());
     subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.sequencerId());
     OpLog log = new OpLog(vertx, pool);
+    if (ownership == null) {
+      leases = new ShardLeases(vertx, pool, config);
+      ownership = leases;
+    }
     access = new AccessCache(pool, config.accessCacheTtlMs());
     sequencer = new RoomSequencer(vertx, config, ownership, new OpStore(pool), log,
         new CommitPublisher(publisher, channels),
@@ -86,7 +98,7 @@ public final class SequencerVerticle extends VerticleBase {
             .recover(e -> Future.failedFuture(new IllegalStateException(
                 "sequencer cannot reach Redis at " + config.redisUrl() + ": " + e.getMessage(), e))))
         .compose(v -> subscriber.subscribe(accessChannel))
-        .compose(v -> subscribeOwnedShards())
+        .compose(v -> leases == null ? subscribeOwnedShards() : startLeases())
         .compose(v -> startHttp())
         .onSuccess(v -> {
           evictTimer = vertx.setPeriodic(EVICT_EVERY_MS, id -> sequencer.evictIdle());
@@ -108,6 +120,7 @@ public final class SequencerVerticle extends VerticleBase {
     draining = true;
     long deadline = System.currentTimeMillis() + config.drainDeadlineMs();
     return subscriber.close().transform(v -> Drain.until(vertx, sequencer::idle, deadline))
+        .eventually(() -> leases == null ? Future.succeededFuture() : leases.releaseAll())
         .eventually(() -> publisher.close())
         .eventually(() -> http == null ? Future.succeededFuture() : http.close())
         .eventually(() -> pool.close());
@@ -154,6 +167,23 @@ public final class SequencerVerticle extends VerticleBase {
       LOG.warning("malformed access change, dropping every cached role: " + e.getMessage());
       access.clear();
     }
+  }
+
+  /** Leases decide the shards: subscribe on acquiring (rooms load fresh), unsubscribe on losing. */
+  private Future<Void> startLeases() {
+    leases.listeners(gained -> {
+      sequencer.forgetShards(gained);
+      gained.forEach(shard -> subscriber.subscribe(channels.shard(shard)));
+    }, lost -> {
+      lost.forEach(shard -> subscriber.unsubscribe(channels.shard(shard)));
+      sequencer.forgetShards(lost);
+    });
+    return leases.start();
+  }
+
+  /** The shard leases (null with fixed ownership), for tests that pause or crash a sequencer. */
+  public ShardLeases leases() {
+    return leases;
   }
 
   private Future<Void> subscribeOwnedShards() {

@@ -68,9 +68,11 @@ public final class RoomSequencer {
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
   private final Map<OpKey, Long> knownDuplicates = new HashMap<>();
   private boolean inFlight;
+  private final Set<Integer> forgetting = new HashSet<>();
   /** Groups still to commit one submission at a time, after a group failed on bad data. */
   private int isolate;
   private long committedOps;
+  private volatile long fencedCommits;
   private long commits;
   private long snapshotMismatches;
   private int snapshotsInFlight;
@@ -112,6 +114,11 @@ public final class RoomSequencer {
   /** Ops committed since start, and commit round trips; for metrics and benchmarks. */
   public long committedOps() {
     return committedOps;
+  }
+
+  /** Commits refused because this sequencer no longer held a shard's lease. */
+  public long fencedCommits() {
+    return fencedCommits;
   }
 
   public long commits() {
@@ -182,6 +189,7 @@ public final class RoomSequencer {
             LOG.log(Level.SEVERE, "commit group failed unexpectedly", ar.cause());
           }
           inFlight = false;
+          applyForget();
           drain();
         });
   }
@@ -320,20 +328,16 @@ public final class RoomSequencer {
         replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "roles could not be checked; retry")));
         continue;
       }
+      FlowStateException refused = null;
       try {
         allowed.writeRole(config.guestAccess());
-      } catch (FlowStateException refused) {
-        rejected.add(new Rejected(s, refused));
-        continue;
+      } catch (FlowStateException e) {
+        refused = e;
       }
-      if (unloaded.contains(s.room())) {
-        replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "room is temporarily unavailable")));
-        continue;
-      }
-      Room room = rooms.get(s.room());
-      room.lastUsed = now;
+      Room room = unloaded.contains(s.room()) ? null : rooms.get(s.room());
       OpKey key = new OpKey(s.room(), s.author().id(), s.id());
-      Long version = room.committedVersion(Room.key(s.author().id(), s.id()));
+      // A retry of an op committed while the author could still edit is acked, not refused.
+      Long version = room == null ? null : room.committedVersion(Room.key(s.author().id(), s.id()));
       if (version == null) {
         version = knownDuplicates.remove(key);
       }
@@ -344,6 +348,15 @@ public final class RoomSequencer {
         replies.add(duplicate(s, version));
         continue;
       }
+      if (refused != null) {
+        rejected.add(new Rejected(s, refused));
+        continue;
+      }
+      if (room == null) {
+        replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "room is temporarily unavailable")));
+        continue;
+      }
+      room.lastUsed = now;
       try {
         Action action = action(room, s);
         CanvasOp inverse = reducer.applyInPlace(room.state, action.op());
@@ -367,7 +380,7 @@ public final class RoomSequencer {
       }
     }
     long commitStart = System.nanoTime();
-    Future<Void> committed = rows.isEmpty() ? Future.succeededFuture() : store.commit(rows)
+    Future<Void> committed = rows.isEmpty() ? Future.succeededFuture() : store.commit(rows, fence(rows))
         .onSuccess(v -> {
           commitLatency.record(System.nanoTime() - commitStart, java.util.concurrent.TimeUnit.NANOSECONDS);
           commitBatch.record(rows.size());
@@ -379,6 +392,38 @@ public final class RoomSequencer {
           replies, rejected, applied, touched);
       return outcome.onComplete(x -> suspect.forEach(rooms::remove));
     });
+  }
+
+  /** The lease epochs this group's commit is fenced on (null when ownership is not leased). */
+  private OpStore.Fence fence(List<CommitRow> rows) {
+    if (ownership.holder() == null) {
+      return null;
+    }
+    Map<Integer, Long> epochs = new HashMap<>();
+    for (CommitRow row : rows) {
+      int shard = Channels.shardOf(row.event().room(), config.shardCount());
+      epochs.computeIfAbsent(shard, ownership::epoch);
+    }
+    return new OpStore.Fence(ownership.holder(), epochs);
+  }
+
+  /**
+   * Forgets the in-memory rooms of shards gained (they may have changed under another owner) or
+   * lost; a group in flight finishes first.
+   */
+  public void forgetShards(Set<Integer> shards) {
+    forgetting.addAll(shards);
+    if (!inFlight) {
+      applyForget();
+    }
+  }
+
+  private void applyForget() {
+    if (forgetting.isEmpty()) {
+      return;
+    }
+    rooms.keySet().removeIf(room -> forgetting.contains(Channels.shardOf(room, config.shardCount())));
+    forgetting.clear();
   }
 
   private Future<Void> failed(Throwable cause, List<Submission> group, List<CommitRow> rows, List<Reply> replies,
@@ -402,6 +447,10 @@ public final class RoomSequencer {
             + cause.getMessage())));
       }
       return publisher.publish(List.of(), refused).recover(e -> Future.succeededFuture());
+    }
+    if (cause instanceof OpStore.LeaseLostException) {
+      fencedCommits++;
+      metrics.counter("flowstate.lease.fenced.commits").increment();
     }
     LOG.log(Level.WARNING, "commit of " + rows.size() + " ops failed: " + cause.getMessage());
     List<Reply> failed = new ArrayList<>(replies);

@@ -4,8 +4,10 @@ import java.util.Set;
 
 /**
  * Which room shards this sequencer may order. Only the owner of a room's shard consumes its
- * submissions and commits its ops. This issue's implementation owns every shard (one sequencer);
- * lease-based ownership with fencing plugs in here.
+ * submissions and commits its ops. With leases ({@code ShardLeases}) every commit is fenced: it
+ * carries the epoch at which each of its shards was acquired and PostgreSQL refuses it when
+ * another sequencer took the shard over since. {@link #all} owns every shard without fencing, for
+ * tests of a single sequencer.
  */
 public interface ShardOwnership {
   /** The shards owned right now. */
@@ -13,6 +15,16 @@ public interface ShardOwnership {
 
   default boolean owns(int shard) {
     return owned().contains(shard);
+  }
+
+  /** The epoch at which an owned shard was acquired, or -1 when commits are not fenced. */
+  default long epoch(int shard) {
+    return -1;
+  }
+
+  /** The lease holder's name that fenced commits present, or null when commits are not fenced. */
+  default String holder() {
+    return null;
   }
 
   /** Ownership of all {@code shardCount} shards, for a single sequencer. */

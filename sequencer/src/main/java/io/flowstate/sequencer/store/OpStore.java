@@ -29,6 +29,25 @@ public final class OpStore {
       + " heads AS (INSERT INTO rooms AS rm (id, head) SELECT * FROM unnest($11::text[], $12::bigint[])"
       + " ON CONFLICT (id) DO UPDATE SET head = EXCLUDED.head RETURNING 1)"
       + " SELECT (SELECT count(*) FROM new_ops) AS ops, (SELECT count(*) FROM heads) AS rooms";
+  /**
+   * The same write, fenced: it happens only if the committer still holds every shard of the group
+   * at the epoch it acquired it, checked under a share lock on the lease rows, so a takeover
+   * (which updates those rows) waits for this commit or this commit sees the takeover.
+   */
+  private static final String COMMIT_FENCED = "WITH held AS (SELECT l.shard FROM shard_leases l"
+      + " JOIN unnest($13::int[], $14::bigint[]) AS f(shard, epoch) ON l.shard = f.shard AND l.epoch = f.epoch"
+      + " WHERE l.owner = $15 AND l.expires_at > now() FOR SHARE OF l),"
+      + " fence AS (SELECT count(*) = $16 AS ok FROM held),"
+      + " new_ops AS ("
+      + " INSERT INTO ops (room, version, author, author_name, client_op_id, op, inverse, undo_of, redo_of, committed_at)"
+      + " SELECT r, v, a, an, c, o::jsonb, i::jsonb, u, rd, $10"
+      + " FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      + " $8::bigint[], $9::bigint[]) AS t(r, v, a, an, c, o, i, u, rd) WHERE (SELECT ok FROM fence)"
+      + " RETURNING 1),"
+      + " heads AS (INSERT INTO rooms AS rm (id, head) SELECT * FROM unnest($11::text[], $12::bigint[])"
+      + " WHERE (SELECT ok FROM fence) ON CONFLICT (id) DO UPDATE SET head = EXCLUDED.head RETURNING 1)"
+      + " SELECT (SELECT count(*) FROM new_ops) AS ops, (SELECT count(*) FROM heads) AS rooms,"
+      + " (SELECT ok FROM fence) AS fenced";
   private static final String LOOKUP = "SELECT o.room, o.author, o.client_op_id, o.version FROM ops o"
       + " JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(room, author, cid)"
       + " ON o.room = k.room AND o.author = k.author AND o.client_op_id = k.cid";
@@ -56,8 +75,30 @@ public final class OpStore {
     }
   }
 
+  /** The commit no longer holds one of its shards: another sequencer took it over. */
+  public static final class LeaseLostException extends RuntimeException {
+    public LeaseLostException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The lease a commit is fenced on: its holder and, per shard of the group, the epoch at which the
+   * holder acquired it. Null means unfenced (a single sequencer owning everything).
+   */
+  public record Fence(String holder, Map<Integer, Long> epochs) {
+  }
+
   /** Commits rows (ascending version per room) and the rooms' new heads, atomically. */
   public Future<Void> commit(List<CommitRow> rows) {
+    return commit(rows, null);
+  }
+
+  /**
+   * Commits rows (ascending version per room) and the rooms' new heads, atomically, and only
+   * while {@code fence} holds (else {@link LeaseLostException}, nothing written).
+   */
+  public Future<Void> commit(List<CommitRow> rows, Fence fence) {
     int n = rows.size();
     String[] room = new String[n];
     Long[] version = new Long[n];
@@ -89,11 +130,21 @@ public final class OpStore {
         .addOffsetDateTime(rows.get(0).event().at().atOffset(ZoneOffset.UTC))
         .addArrayOfString(heads.keySet().toArray(new String[0]))
         .addArrayOfLong(heads.values().toArray(new Long[0]));
-    return pool.preparedQuery(COMMIT).execute(params)
+    if (fence != null) {
+      params.addArrayOfInteger(fence.epochs().keySet().toArray(new Integer[0]))
+          .addArrayOfLong(fence.epochs().values().toArray(new Long[0]))
+          .addString(fence.holder())
+          .addInteger(fence.epochs().size());
+    }
+    return pool.preparedQuery(fence == null ? COMMIT : COMMIT_FENCED).execute(params)
         .recover(e -> Future.failedFuture(isDuplicateOpId(e)
             ? new DuplicateOpException(e.getMessage()) : e))
         .compose(result -> {
           Row counts = result.iterator().next();
+          if (fence != null && !Boolean.TRUE.equals(counts.getBoolean("fenced"))) {
+            return Future.failedFuture(new LeaseLostException("shard lease lost before the commit of "
+                + n + " ops; nothing was written"));
+          }
           if (counts.getLong("ops") != n || counts.getLong("rooms") != heads.size()) {
             return Future.failedFuture(new IllegalStateException("commit wrote " + counts.getLong("ops")
                 + " ops and " + counts.getLong("rooms") + " heads, expected " + n + " and " + heads.size()));

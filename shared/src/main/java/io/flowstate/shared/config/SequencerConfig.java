@@ -30,7 +30,9 @@ public record SequencerConfig(
     int httpPort,
     CanvasLimits canvasLimits,
     boolean guestAccess,
-    long accessCacheTtlMs) {
+    long accessCacheTtlMs,
+    long leaseTtlMs,
+    long leaseRenewMs) {
 
   /** Default port of the sequencer's health/metrics listener when started from the environment. */
   public static final int DEFAULT_HTTP_PORT = 8081;
@@ -43,6 +45,8 @@ public record SequencerConfig(
   public static final long DEFAULT_SNAPSHOT_EVERY_MS = 60_000;
   public static final long DEFAULT_VERIFY_SNAPSHOT_MAX_OPS = 10_000;
   public static final int DEFAULT_MAX_UNDO_DEPTH = 100;
+  public static final long DEFAULT_LEASE_TTL_MS = 5_000;
+  public static final long DEFAULT_LEASE_RENEW_MS = 1_000;
 
   public static SequencerConfig defaults() {
     return builder().build();
@@ -61,6 +65,8 @@ public record SequencerConfig(
     CanvasLimits l = CanvasLimits.defaults();
     return builder()
         .guestAccess(env.bool("FLOWSTATE_GUEST_ACCESS", guestDefault))
+        .leases(env.longValue("FLOWSTATE_LEASE_TTL_MS", DEFAULT_LEASE_TTL_MS),
+            env.longValue("FLOWSTATE_LEASE_RENEW_MS", DEFAULT_LEASE_RENEW_MS))
         .accessCacheTtlMs(env.longValue("FLOWSTATE_ACCESS_CACHE_TTL_MS", GatewayConfig.Accounts.DEFAULT_ACCESS_CACHE_TTL_MS))
         .sequencerId(env.string("FLOWSTATE_SEQUENCER_ID", "seq-" + UUID.randomUUID().toString().substring(0, 8)))
         .stores(env.string("FLOWSTATE_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL),
@@ -102,7 +108,7 @@ public record SequencerConfig(
         .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
         .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
         .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).http(httpHost, httpPort).canvasLimits(canvasLimits)
-        .guestAccess(guestAccess).accessCacheTtlMs(accessCacheTtlMs);
+        .guestAccess(guestAccess).accessCacheTtlMs(accessCacheTtlMs).leases(leaseTtlMs, leaseRenewMs);
   }
 
   /** Mutable builder; fields start at the defaults. */
@@ -126,6 +132,8 @@ public record SequencerConfig(
     private int httpPort = -1;
     private boolean guestAccess;
     private long accessCacheTtlMs = GatewayConfig.Accounts.DEFAULT_ACCESS_CACHE_TTL_MS;
+    private long leaseTtlMs = DEFAULT_LEASE_TTL_MS;
+    private long leaseRenewMs = DEFAULT_LEASE_RENEW_MS;
 
     public Builder sequencerId(String v) { sequencerId = v; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
@@ -142,13 +150,15 @@ public record SequencerConfig(
     public Builder drainDeadlineMs(long v) { drainDeadlineMs = v; return this; }
     public Builder guestAccess(boolean v) { guestAccess = v; return this; }
     public Builder accessCacheTtlMs(long v) { accessCacheTtlMs = v; return this; }
+    /** Shard leases last {@code ttlMs} and are renewed (and rebalanced) every {@code renewMs}. */
+    public Builder leases(long ttlMs, long renewMs) { leaseTtlMs = ttlMs; leaseRenewMs = renewMs; return this; }
     /** The health/metrics listener; a negative port disables it (the builder's default). */
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
 
     public SequencerConfig build() {
       return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
           dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
-          drainDeadlineMs, httpHost, httpPort, canvasLimits, guestAccess, accessCacheTtlMs);
+          drainDeadlineMs, httpHost, httpPort, canvasLimits, guestAccess, accessCacheTtlMs, leaseTtlMs, leaseRenewMs);
     }
   }
 }

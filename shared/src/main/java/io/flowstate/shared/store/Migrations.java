@@ -20,7 +20,8 @@ import java.util.List;
 public final class Migrations {
   /** The migrations in order; the number is the schema version. */
   static final List<String> MIGRATIONS = List.of("V1__rooms_and_ops.sql", "V2__snapshots_and_history.sql",
-      "V3__accounts_workspaces_roles.sql");
+      "V3__accounts_workspaces_roles.sql",
+      "V4__shard_leases.sql");
   private static final long LOCK_KEY = 0x466c6f7753746174L;
 
   private Migrations() {
