@@ -3,24 +3,14 @@ package io.flowstate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowstate.testkit.Await;
 import io.flowstate.testkit.TestInfra;
 import io.flowstate.testkit.WsTestClient;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,19 +18,12 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The built jar as separate OS processes")
 class MultiProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private final List<Process> processes = new ArrayList<>();
   private final Vertx vertx = Vertx.vertx();
+  private final JarProcesses processes = new JarProcesses(vertx);
 
   @AfterEach
   void stop() throws Exception {
-    for (Process p : processes) {
-      p.destroy();
-    }
-    for (Process p : processes) {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    processes.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -120,7 +103,7 @@ class MultiProcessIT {
     TestCluster.sendOp(bob, "kill", "b-1", TestCluster.createRect("s", 0, 0));
     assertThat(bob.next("op", WAIT).path("version").asLong()).isEqualTo(1);
 
-    gatewayB.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    JarProcesses.kill(gatewayB);
     long killed = System.nanoTime();
     JsonNode left = alice.await(f -> f.path("type").asText().equals("presence_left"), WAIT);
     long ms = (System.nanoTime() - killed) / 1_000_000;
@@ -140,44 +123,18 @@ class MultiProcessIT {
   }
 
   private String get(int port, String path) throws Exception {
-    return vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(req -> req.send()).compose(resp -> resp.body()).map(b -> b.toString())
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return processes.get(port, path);
   }
 
   private Process start(String command, Map<String, String> env) throws IOException {
-    String jar = System.getProperty("flowstate.jar", "target/flowstate.jar");
-    assertThat(new File(jar)).as("the built jar").exists();
-    Path log = Path.of("target", "it-" + command + "-" + env.getOrDefault("FLOWSTATE_GATEWAY_ID", "") + ".log");
-    Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar, command);
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process process = builder.start();
-    processes.add(process);
-    return process;
+    return processes.start(command, env.getOrDefault("FLOWSTATE_GATEWAY_ID", "seq"), env);
   }
 
   private void awaitReady(int port) {
-    HttpClient http = vertx.createHttpClient();
-    AtomicBoolean ready = new AtomicBoolean();
-    long timer = vertx.setPeriodic(200, t -> http.request(HttpMethod.GET, port, "127.0.0.1", "/health/ready")
-        .compose(req -> req.send())
-        .onSuccess(resp -> ready.set(resp.statusCode() == 200)));
-    try {
-      Await.until(vertx, ready::get, WAIT, "gateway process ready on port " + port);
-    } finally {
-      vertx.cancelTimer(timer);
-    }
-    for (Process p : processes) {
-      assertThat(p.isAlive()).as("process still running").isTrue();
-    }
+    processes.awaitReady(port, WAIT);
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return JarProcesses.freePort();
   }
 }
