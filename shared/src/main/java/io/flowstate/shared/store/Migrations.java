@@ -35,9 +35,12 @@ public final class Migrations {
 
   private static Future<Integer> run(SqlConnection conn, List<String> scripts) {
     return conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
-        .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
-            + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
-            .execute())
+        // Checked first rather than CREATE ... IF NOT EXISTS, whose NOTICE every start would log.
+        .compose(v -> conn.query("SELECT to_regclass('schema_version') IS NULL AS missing").execute())
+        .compose(rows -> rows.iterator().next().getBoolean("missing")
+            ? conn.query("CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL,"
+                + " applied_at timestamptz NOT NULL DEFAULT now())").execute().mapEmpty()
+            : Future.<Void>succeededFuture())
         .compose(v -> conn.query("SELECT coalesce(max(version), 0) AS v FROM schema_version").execute())
         .compose(rows -> applyFrom(conn, scripts, rows.iterator().next().getInteger("v")));
   }
