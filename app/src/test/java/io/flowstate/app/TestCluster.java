@@ -59,6 +59,21 @@ final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Like {@link #start(int)} but both services run in Redis Cluster mode against {@code seeds}
+   * (comma-separated node URLs, e.g. a private {@code EmbeddedRedisCluster}'s).
+   */
+  static TestCluster startOnRedisCluster(int gatewayCount, String seeds) {
+    TestCluster cluster = new TestCluster();
+    cluster.sequencerTweak = b -> b.stores(seeds, cluster.pgUrl)
+        .redisMode(io.flowstate.shared.config.RedisMode.CLUSTER);
+    cluster.startSequencer();
+    for (int i = 0; i < gatewayCount; i++) {
+      cluster.startGateway(b -> b.stores(seeds, cluster.pgUrl).redisMode(io.flowstate.shared.config.RedisMode.CLUSTER));
+    }
+    return cluster;
+  }
+
   SequencerConfig sequencerConfig() {
     return sequencerTweak.apply(SequencerConfig.builder().stores(redisUrl, pgUrl).redisPrefix(prefix)
         .guestAccess(true)).build();

@@ -78,8 +78,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.pgUrl(), config.pgPoolSize());
-    subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.gatewayId());
-    publisher = new RedisPublisher(vertx, config.redisUrl(), config.gatewayId());
+    subscriber = new RedisSubscriber(vertx, config.redisMode(), config.redisUrl(), config.gatewayId());
+    publisher = new RedisPublisher(vertx, config.redisMode(), config.redisUrl(), config.gatewayId());
     sessions = new SessionRegistry();
     Channels channels = new Channels(config.redisPrefix());
     verifier = config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt());

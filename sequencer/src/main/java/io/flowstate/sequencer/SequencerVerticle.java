@@ -70,8 +70,8 @@ public final class SequencerVerticle extends VerticleBase {
   public Future<?> start() {
     channels = new Channels(config.redisPrefix());
     pool = Database.pool(vertx, config.pgUrl(), config.pgPoolSize());
-    publisher = new RedisPublisher(vertx, config.redisUrl(), config.sequencerId());
-    subscriber = new RedisSubscriber(vertx, config.redisUrl(), config.sequencerId());
+    publisher = new RedisPublisher(vertx, config.redisMode(), config.redisUrl(), config.sequencerId());
+    subscriber = new RedisSubscriber(vertx, config.redisMode(), config.redisUrl(), config.sequencerId());
     OpLog log = new OpLog(vertx, pool);
     if (ownership == null) {
       leases = new ShardLeases(vertx, pool, config);

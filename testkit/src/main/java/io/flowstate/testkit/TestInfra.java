@@ -1,6 +1,7 @@
 package io.flowstate.testkit;
 
 import io.flowstate.embedded.EmbeddedPostgresServer;
+import io.flowstate.embedded.EmbeddedRedisCluster;
 import io.flowstate.embedded.EmbeddedRedisServer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -66,6 +67,15 @@ public final class TestInfra {
   /** A new embedded Redis that only the caller uses (to stop and restart it); caller closes it. */
   public static EmbeddedRedisServer privateRedis() {
     return EmbeddedRedisServer.start(0);
+  }
+
+  /**
+   * A new three-node embedded Redis Cluster (slots assigned, state ok) only for the caller, who
+   * closes it. Cluster tests always start their own: they restart nodes, and no external server
+   * named by {@code FLOWSTATE_REDIS_URL} is assumed to be a cluster.
+   */
+  public static EmbeddedRedisCluster privateRedisCluster() {
+    return EmbeddedRedisCluster.start();
   }
 
   /** A new embedded PostgreSQL on a temporary directory, only for the caller; caller closes. */

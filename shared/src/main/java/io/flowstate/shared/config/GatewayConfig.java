@@ -14,6 +14,7 @@ public record GatewayConfig(
     int httpPort,
     String redisUrl,
     String redisPrefix,
+    RedisMode redisMode,
     String pgUrl,
     int pgPoolSize,
     boolean guestAccess,
@@ -211,6 +212,7 @@ public record GatewayConfig(
         env.integer("FLOWSTATE_HTTP_PORT", d.httpPort),
         env.string("FLOWSTATE_REDIS_URL", d.redisUrl),
         env.string("FLOWSTATE_REDIS_PREFIX", d.redisPrefix),
+        RedisMode.parse(env.string("FLOWSTATE_REDIS_MODE", "standalone")),
         env.string("FLOWSTATE_PG_URL", d.pgUrl),
         env.integer("FLOWSTATE_GATEWAY_PG_POOL_SIZE", d.pgPoolSize),
         env.bool("FLOWSTATE_GUEST_ACCESS", guestDefault),
@@ -254,6 +256,7 @@ public record GatewayConfig(
     b.httpPort = httpPort;
     b.redisUrl = redisUrl;
     b.redisPrefix = redisPrefix;
+    b.redisMode = redisMode;
     b.pgUrl = pgUrl;
     b.pgPoolSize = pgPoolSize;
     b.guestAccess = guestAccess;
@@ -297,6 +300,7 @@ public record GatewayConfig(
     private int httpPort = DEFAULT_HTTP_PORT;
     private String redisUrl = DEFAULT_REDIS_URL;
     private String redisPrefix = Channels.DEFAULT_PREFIX;
+    private RedisMode redisMode = RedisMode.STANDALONE;
     private String pgUrl = DEFAULT_PG_URL;
     private int pgPoolSize = DEFAULT_PG_POOL_SIZE;
     private boolean guestAccess;
@@ -335,6 +339,8 @@ public record GatewayConfig(
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
     public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+    /** Standalone Redis or Redis Cluster; in cluster mode the Redis URL may list seeds comma-separated. */
+    public Builder redisMode(RedisMode v) { redisMode = v; return this; }
     public Builder pgPoolSize(int v) { pgPoolSize = v; return this; }
     public Builder guestAccess(boolean v) { guestAccess = v; return this; }
     public Builder shardCount(int v) { shardCount = v; return this; }
@@ -365,8 +371,8 @@ public record GatewayConfig(
     public Builder accounts(Accounts v) { accounts = v; return this; }
 
     public GatewayConfig build() {
-      return new GatewayConfig(gatewayId, httpHost, httpPort, redisUrl, redisPrefix, pgUrl, pgPoolSize, guestAccess,
-          shardCount, maxFrameBytes, maxOpBytes, maxRoomIdLength, maxClientOpIdLength, maxRoomsPerConnection,
+      return new GatewayConfig(gatewayId, httpHost, httpPort, redisUrl, redisPrefix, redisMode, pgUrl, pgPoolSize,
+          guestAccess, shardCount, maxFrameBytes, maxOpBytes, maxRoomIdLength, maxClientOpIdLength, maxRoomsPerConnection,
           opTimeoutMs, heartbeatMs, heartbeatTimeoutMs, maxCatchupOps, maxOutboundBytes, historyCacheEntries,
           historyCacheBytes, maxOpsPage, maxExportPixels, exportWorkers, presenceTtlMs, presenceIntervalMs,
           maxPresenceBytes, maxChatChars, opsRate, presenceRate, chatRate, maxConnectionsPerUser, maxConnectionsPerIp,

@@ -15,6 +15,7 @@ public record SequencerConfig(
     String sequencerId,
     String redisUrl,
     String redisPrefix,
+    RedisMode redisMode,
     String pgUrl,
     int pgPoolSize,
     int shardCount,
@@ -72,6 +73,7 @@ public record SequencerConfig(
         .stores(env.string("FLOWSTATE_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL),
             env.string("FLOWSTATE_PG_URL", GatewayConfig.DEFAULT_PG_URL))
         .redisPrefix(env.string("FLOWSTATE_REDIS_PREFIX", Channels.DEFAULT_PREFIX))
+        .redisMode(RedisMode.parse(env.string("FLOWSTATE_REDIS_MODE", "standalone")))
         .pgPoolSize(env.integer("FLOWSTATE_SEQUENCER_PG_POOL_SIZE", DEFAULT_PG_POOL_SIZE))
         .shardCount(env.integer("FLOWSTATE_SHARDS", GatewayConfig.DEFAULT_SHARD_COUNT))
         .maxCommitBatch(env.integer("FLOWSTATE_MAX_COMMIT_BATCH", DEFAULT_MAX_COMMIT_BATCH))
@@ -104,7 +106,7 @@ public record SequencerConfig(
   }
 
   public Builder toBuilder() {
-    return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).pgPoolSize(pgPoolSize)
+    return builder().sequencerId(sequencerId).stores(redisUrl, pgUrl).redisPrefix(redisPrefix).redisMode(redisMode).pgPoolSize(pgPoolSize)
         .shardCount(shardCount).maxCommitBatch(maxCommitBatch).dedupCacheSize(dedupCacheSize)
         .roomIdleEvictMs(roomIdleEvictMs).snapshots(snapshotEveryOps, snapshotEveryMs)
         .verifySnapshotMaxOps(verifySnapshotMaxOps).maxUndoDepth(maxUndoDepth).drainDeadlineMs(drainDeadlineMs).http(httpHost, httpPort).canvasLimits(canvasLimits)
@@ -116,6 +118,7 @@ public record SequencerConfig(
     private String sequencerId = "seq-" + UUID.randomUUID().toString().substring(0, 8);
     private String redisUrl = GatewayConfig.DEFAULT_REDIS_URL;
     private String redisPrefix = Channels.DEFAULT_PREFIX;
+    private RedisMode redisMode = RedisMode.STANDALONE;
     private String pgUrl = GatewayConfig.DEFAULT_PG_URL;
     private int pgPoolSize = DEFAULT_PG_POOL_SIZE;
     private int shardCount = GatewayConfig.DEFAULT_SHARD_COUNT;
@@ -138,6 +141,8 @@ public record SequencerConfig(
     public Builder sequencerId(String v) { sequencerId = v; return this; }
     public Builder stores(String redis, String pg) { redisUrl = redis; pgUrl = pg; return this; }
     public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+    /** Standalone Redis or Redis Cluster; in cluster mode the Redis URL may list seeds comma-separated. */
+    public Builder redisMode(RedisMode v) { redisMode = v; return this; }
     public Builder pgPoolSize(int v) { pgPoolSize = v; return this; }
     public Builder shardCount(int v) { shardCount = v; return this; }
     public Builder maxCommitBatch(int v) { maxCommitBatch = v; return this; }
@@ -156,7 +161,7 @@ public record SequencerConfig(
     public Builder http(String host, int port) { httpHost = host; httpPort = port; return this; }
 
     public SequencerConfig build() {
-      return new SequencerConfig(sequencerId, redisUrl, redisPrefix, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
+      return new SequencerConfig(sequencerId, redisUrl, redisPrefix, redisMode, pgUrl, pgPoolSize, shardCount, maxCommitBatch,
           dedupCacheSize, roomIdleEvictMs, snapshotEveryOps, snapshotEveryMs, verifySnapshotMaxOps, maxUndoDepth,
           drainDeadlineMs, httpHost, httpPort, canvasLimits, guestAccess, accessCacheTtlMs, leaseTtlMs, leaseRenewMs);
     }

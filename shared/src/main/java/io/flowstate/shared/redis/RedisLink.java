@@ -1,10 +1,12 @@
 package io.flowstate.shared.redis;
 
+import io.flowstate.shared.config.RedisMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
@@ -18,6 +20,11 @@ import java.util.logging.Logger;
  * (e.g. to re-subscribe). Owners keep their role: one link for subscribing, one for commands,
  * so per-connection ordering holds. The connection carries its name ({@code CLIENT SETNAME}) so
  * operators can find it in {@code CLIENT LIST}.
+ *
+ * <p>In {@link RedisMode#CLUSTER} the "connection" is Vert.x's cluster connection: one pooled
+ * connection per master, opened together by {@code connect()} (which fails unless every master
+ * answers), commands routed by the slot of their key or channel. Losing any node's connection
+ * counts as losing the link: all are closed and opened again, and {@code onConnect} runs again.
  */
 final class RedisLink {
   private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
@@ -33,12 +40,27 @@ final class RedisLink {
   private boolean closed;
   private boolean everConnected;
 
-  RedisLink(Vertx vertx, String url, String name, Function<RedisConnection, Future<Void>> onConnect) {
+  RedisLink(Vertx vertx, RedisMode mode, String url, String name,
+      Function<RedisConnection, Future<Void>> onConnect) {
     this.vertx = vertx;
     this.name = name;
     this.onConnect = onConnect;
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
-        .setMaxWaitingHandlers(100_000).setProtocolNegotiation(false));
+    this.client = Redis.createClient(vertx, options(mode, url));
+  }
+
+  /** Standalone: the URL as is. Cluster: each comma-separated seed as a connection string. */
+  static RedisOptions options(RedisMode mode, String url) {
+    RedisOptions options = new RedisOptions().setMaxWaitingHandlers(100_000).setProtocolNegotiation(false);
+    if (mode != RedisMode.CLUSTER) {
+      return options.setConnectionString(url);
+    }
+    options.setType(RedisClientType.CLUSTER);
+    for (String seed : url.split(",")) {
+      if (!seed.isBlank()) {
+        options.addConnectionString(seed.trim());
+      }
+    }
+    return options;
   }
 
   /** Connects once; fails if Redis is unreachable now (callers fail fast at startup). */
