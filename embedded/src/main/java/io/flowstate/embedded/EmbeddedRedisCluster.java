@@ -8,17 +8,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import redis.embedded.RedisExecProvider;
 
 /**
  * A real three-master Redis Cluster (the embedded-redis 7 binary, {@code cluster-enabled yes})
@@ -339,42 +335,11 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
   private static synchronized Path executable() {
     try {
       if (executable == null || !Files.isExecutable(executable)) {
-        executable = sharedBinary();
+        executable = EmbeddedRedisServer.sharedBinary();
       }
       return executable;
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("embedded Redis binary cannot be extracted: " + e.getMessage(), e);
-    }
-  }
-
-  private static Path sharedBinary() throws IOException {
-    Path extracted = RedisExecProvider.defaultProvider().get().toPath().toAbsolutePath();
-    Path tmpdir = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-    Path parent = extracted.getParent();
-    boolean throwaway = parent != null && tmpdir.equals(parent.getParent())
-        && parent.getFileName().toString().matches("[0-9]+");
-    try {
-      Path binDir = tmpdir.resolve("flowstate-embedded").resolve("bin");
-      Files.createDirectories(binDir);
-      Path shared = binDir.resolve(extracted.getFileName());
-      if (!Files.isExecutable(shared) || Files.size(shared) != Files.size(extracted)) {
-        Path tmp = Files.createTempFile(binDir, extracted.getFileName().toString(), ".tmp");
-        Files.copy(extracted, tmp, StandardCopyOption.REPLACE_EXISTING);
-        if (!tmp.toFile().setExecutable(true)) {
-          throw new IOException("cannot make " + tmp + " executable");
-        }
-        try {
-          Files.move(tmp, shared, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, shared, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-      return shared;
-    } finally {
-      if (throwaway) {
-        Files.deleteIfExists(extracted);
-        Files.deleteIfExists(parent);
-      }
     }
   }
 }

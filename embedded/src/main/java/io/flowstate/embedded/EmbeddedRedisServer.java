@@ -205,7 +205,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
   }
 
-  private static Path sharedBinary() throws IOException {
+  /** The bundled redis-server binary, extracted once to a shared place (also used by the cluster). */
+  static Path sharedBinary() throws IOException {
     Path extracted = RedisExecProvider.defaultProvider().get().toPath().toAbsolutePath();
     Path tmpdir = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     // JarUtil extracts into a fresh, digits-named directory directly under java.io.tmpdir;
