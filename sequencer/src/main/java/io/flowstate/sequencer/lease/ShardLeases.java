@@ -90,7 +90,8 @@ public final class ShardLeases implements ShardOwnership {
     vertx.cancelTimer(timer);
     Set<Integer> mine = owned;
     lose(mine);
-    return pool.preparedQuery("UPDATE shard_leases SET owner = NULL, expires_at = '-infinity' WHERE owner = $1")
+    return pool.preparedQuery("UPDATE shard_leases l SET owner = NULL, expires_at = '-infinity' FROM (SELECT shard"
+            + " FROM shard_leases WHERE owner = $1 ORDER BY shard FOR UPDATE) AS mine WHERE l.shard = mine.shard")
         .execute(Tuple.of(config.sequencerId()))
         .compose(r -> pool.preparedQuery("DELETE FROM sequencers WHERE id = $1").execute(Tuple.of(config.sequencerId())))
         .<Void>mapEmpty()
@@ -127,9 +128,11 @@ public final class ShardLeases implements ShardOwnership {
     List<Integer> shards = new ArrayList<>(held.keySet());
     List<Long> epochs = new ArrayList<>();
     shards.forEach(s -> epochs.add(held.get(s)));
+    // Rows are locked in shard order, like the fenced commit's share locks: no deadlock between them.
     return pool.preparedQuery("UPDATE shard_leases l SET expires_at = now() + $4 * interval '1 millisecond'"
-            + " FROM unnest($1::int[], $2::bigint[]) AS f(shard, epoch)"
-            + " WHERE l.shard = f.shard AND l.epoch = f.epoch AND l.owner = $3 AND l.expires_at > now()"
+            + " FROM (SELECT s.shard FROM shard_leases s JOIN unnest($1::int[], $2::bigint[]) AS f(shard, epoch)"
+            + " ON s.shard = f.shard AND s.epoch = f.epoch WHERE s.owner = $3 AND s.expires_at > now()"
+            + " ORDER BY s.shard FOR UPDATE OF s) AS mine WHERE l.shard = mine.shard"
             + " RETURNING l.shard")
         .execute(Tuple.tuple().addArrayOfInteger(shards.toArray(Integer[]::new))
             .addArrayOfLong(epochs.toArray(Long[]::new)).addString(config.sequencerId()).addLong(config.leaseTtlMs()))
@@ -193,8 +196,9 @@ public final class ShardLeases implements ShardOwnership {
     List<Integer> mine = new ArrayList<>(new TreeSet<>(held.keySet()).descendingSet());
     Set<Integer> giving = new TreeSet<>(mine.subList(0, excess));
     lose(giving);
-    return pool.preparedQuery("UPDATE shard_leases SET owner = NULL, expires_at = '-infinity'"
-            + " WHERE owner = $1 AND shard = ANY($2::int[])")
+    return pool.preparedQuery("UPDATE shard_leases l SET owner = NULL, expires_at = '-infinity' FROM (SELECT shard"
+            + " FROM shard_leases WHERE owner = $1 AND shard = ANY($2::int[]) ORDER BY shard FOR UPDATE) AS mine"
+            + " WHERE l.shard = mine.shard")
         .execute(Tuple.tuple().addString(config.sequencerId()).addArrayOfInteger(giving.toArray(Integer[]::new)))
         .onSuccess(r -> LOG.info(config.sequencerId() + " released shards " + giving + " to balance"))
         .mapEmpty();

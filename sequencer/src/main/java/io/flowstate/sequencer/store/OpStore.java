@@ -32,11 +32,13 @@ public final class OpStore {
   /**
    * The same write, fenced: it happens only if the committer still holds every shard of the group
    * at the epoch it acquired it, checked under a share lock on the lease rows, so a takeover
-   * (which updates those rows) waits for this commit or this commit sees the takeover.
+   * (which updates those rows) waits for this commit or this commit sees the takeover. Lease rows
+   * are always locked in shard order (here and in {@code ShardLeases}), so no two statements
+   * deadlock on them.
    */
   private static final String COMMIT_FENCED = "WITH held AS (SELECT l.shard FROM shard_leases l"
       + " JOIN unnest($13::int[], $14::bigint[]) AS f(shard, epoch) ON l.shard = f.shard AND l.epoch = f.epoch"
-      + " WHERE l.owner = $15 AND l.expires_at > now() FOR SHARE OF l),"
+      + " WHERE l.owner = $15 AND l.expires_at > now() ORDER BY l.shard FOR SHARE OF l),"
       + " fence AS (SELECT count(*) = $16 AS ok FROM held),"
       + " new_ops AS ("
       + " INSERT INTO ops (room, version, author, author_name, client_op_id, op, inverse, undo_of, redo_of, committed_at)"
