@@ -94,6 +94,10 @@ public final class GatewayVerticle extends VerticleBase {
     metrics.gauge("flowstate.gateway.connections", "open WebSocket connections", sessions::size);
     metrics.gauge("flowstate.gateway.rooms", "rooms with local members", feeds::roomCount);
     metrics.gauge("flowstate.gateway.pending.ops", "submissions awaiting their outcome", relay::pendingCount);
+    // 1 while this gateway accepts connections (not draining, Redis links up); PostgreSQL is
+    // checked by /health/ready itself.
+    metrics.gauge("flowstate.gateway.ready", "1 when accepting connections, else 0",
+        () -> !draining && subscriber.connected() && publisher.connected() ? 1 : 0);
     feeds.onCommitted(relay::committed);
     relay.onTimeout(feeds::catchUp);
     String replyChannel = channels.gateway(config.gatewayId());
