@@ -12,7 +12,6 @@ import io.flowstate.shared.canvas.Reducer;
 import io.flowstate.shared.protocol.Json;
 import io.flowstate.testkit.WsTestClient;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.sqlclient.Tuple;
@@ -34,12 +33,10 @@ class HistoryHttpTest extends ClusterTest {
 
   /** GET {@code uri} from gateway {@code gateway}, blocking the test thread. */
   static Response get(TestCluster cluster, int gateway, String uri) {
-    HttpClientAgent client = cluster.vertx.createHttpClient();
-    return cluster.block(client.request(HttpMethod.GET, cluster.port(gateway), "127.0.0.1", uri)
+    return cluster.block(cluster.http().request(HttpMethod.GET, cluster.port(gateway), "127.0.0.1", uri)
         .compose(req -> req.send())
         .compose((HttpClientResponse resp) -> resp.body()
-            .map(body -> new Response(resp.statusCode(), resp.getHeader("content-type"), body)))
-        .eventually(client::close));
+            .map(body -> new Response(resp.statusCode(), resp.getHeader("content-type"), body))));
   }
 
   /** Asserts a JSON error with {@code code} and status {@code status}. */
