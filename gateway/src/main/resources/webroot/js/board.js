@@ -147,6 +147,13 @@ export class Board {
     this.#send(ops);
   }
 
+  /** Rotates every selected shape by `delta` degrees (clockwise) about its box centre. */
+  rotateSelection(delta) {
+    const ops = this.selected().map((s) => ({ kind: 'update_shape', id: s.id,
+      set: { rotation: normAngle((s.rotation ?? 0) + delta) } }));
+    this.#send(ops);
+  }
+
   zoomBy(factor, cx = this.svg.clientWidth / 2, cy = this.svg.clientHeight / 2) {
     const v = this.view;
     const k = Math.min(8, Math.max(0.1, v.k * factor));
@@ -185,6 +192,10 @@ export class Board {
       return true;
     }
     if (e.key === ']') return this.bringToFront(), true;
+    // R rotates a selection by 15° (Shift+R back); with nothing selected it stays the rectangle tool.
+    if ((e.key === 'r' || e.key === 'R') && this.tool === 'select' && this.selection.size) {
+      return this.rotateSelection(e.shiftKey ? -15 : 15), true;
+    }
     if (e.key === '[') return this.sendToBack(), true;
     return false;
   }
@@ -276,6 +287,13 @@ export class Board {
     if (tool === 'select') {
       const handle = e.target.closest?.('[data-handle]')?.dataset.handle;
       const only = this.selection.size === 1 ? this.shapes.get([...this.selection][0]) : null;
+      if (handle === 'rotate' && only) {
+        const b = box(only);
+        const c = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+        this.#start(e, { kind: 'rotate', id: only.id, c, a0: angleDeg(c, at), r0: only.rotation ?? 0,
+          angle: only.rotation ?? 0 });
+        return;
+      }
       if (handle && only) {
         this.#start(e, { kind: 'resize', id: only.id, handle, from: at, to: at, orig: box(only) });
         return;
@@ -334,6 +352,12 @@ export class Board {
         g.dx = at.x - g.from.x;
         g.dy = at.y - g.from.y;
         break;
+      case 'rotate': {
+        let a = g.r0 + angleDeg(g.c, at) - g.a0;
+        if (e.shiftKey) a = Math.round(a / 15) * 15;
+        g.angle = normAngle(a);
+        break;
+      }
       case 'path': {
         const last = g.points[g.points.length - 1];
         if (Math.hypot(at.x - last[0], at.y - last[1]) * this.view.k >= 2) g.points.push([at.x, at.y]);
@@ -364,6 +388,11 @@ export class Board {
         break;
       case 'resize':
         this.#finishResize(g);
+        break;
+      case 'rotate':
+        if (this.shapes.has(g.id) && g.angle !== normAngle(g.r0)) {
+          this.#send([{ kind: 'update_shape', id: g.id, set: { rotation: g.angle } }]);
+        }
         break;
       case 'marquee': {
         const m = rectOf(g.from, g.to);
@@ -524,8 +553,10 @@ export class Board {
     const over = [];
     if (!this.history) {
       const sel = shown.filter((s) => this.selection.has(s.id));
-      for (const s of sel) over.push(outline(box(s), 'selection', v.k));
-      if (sel.length === 1 && !this.readOnly && !(g && g.kind === 'move')) over.push(...handles(box(sel[0]), v.k));
+      for (const s of sel) over.push(rotated(s, [outline(box(s), 'selection', v.k)]));
+      if (sel.length === 1 && !this.readOnly && !(g && g.kind === 'move')) {
+        over.push(rotated(sel[0], [...handles(box(sel[0]), v.k), ...rotateHandle(box(sel[0]), v.k)]));
+      }
       if (g?.kind === 'draw') {
         const type = this.tool;
         const preview = type === 'line' || type === 'arrow'
@@ -547,6 +578,7 @@ export class Board {
     if (g.kind === 'move' && g.ids.includes(s.id)) {
       return { ...s, x: s.x + g.dx, y: s.y + g.dy };
     }
+    if (g.kind === 'rotate' && g.id === s.id) return { ...s, rotation: g.angle };
     if (g.kind === 'resize' && g.id === s.id) {
       const map = resizeMapper(g.orig, g.handle, g.to);
       if (POINT_TYPES.has(s.type)) return { ...s, ...pointsShape(absPoints(s).map(([x, y]) => map.point(x, y))) };
@@ -596,6 +628,40 @@ function isTyping(target) {
 
 function round1(n) {
   return Math.round(n * 10) / 10;
+}
+
+/** Degrees, clockwise (y down), of the direction from `c` to `p`. */
+function angleDeg(c, p) {
+  return (Math.atan2(p.y - c.y, p.x - c.x) * 180) / Math.PI;
+}
+
+/** An angle in [0, 360), rounded to 0.1°. */
+function normAngle(a) {
+  const r = round1(((a % 360) + 360) % 360);
+  return r >= 360 ? 0 : r;
+}
+
+/** Wraps overlay nodes in a group turned like the shape (about its box centre, as render.js draws it). */
+function rotated(s, nodes) {
+  const g = svg('g', {});
+  if (s.rotation) {
+    const b = box(s);
+    g.setAttribute('transform', `rotate(${s.rotation} ${b.x + b.w / 2} ${b.y + b.h / 2})`);
+  }
+  g.append(...nodes);
+  return g;
+}
+
+/** The rotation handle: a round knob above the top edge's middle, on a short stem. */
+function rotateHandle(b, k) {
+  const cx = b.x + b.w / 2;
+  const top = b.y - 3 / k;
+  const cy = b.y - 28 / k;
+  return [
+    svg('line', { class: 'rotate-stem', x1: cx, y1: top, x2: cx, y2: cy, 'stroke-width': 1 / k }),
+    svg('circle', { class: 'handle rotate-handle', 'data-handle': 'rotate', cx, cy, r: HANDLE / k / 1.6,
+      'stroke-width': 1 / k, role: 'button', 'aria-label': 'Rotate (drag; Shift snaps to 15°)' }),
+  ];
 }
 
 function rectOf(a, b) {
