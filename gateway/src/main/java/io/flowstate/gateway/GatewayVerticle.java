@@ -61,6 +61,8 @@ public final class GatewayVerticle extends VerticleBase {
   private RoomPresence presence;
   private TokenVerifier verifier;
   private AccessGuard guard;
+  private Channels channels;
+  private OpLog log;
   private long accessTimer = -1;
   private HttpServer server;
   private volatile boolean draining;
@@ -81,9 +83,10 @@ public final class GatewayVerticle extends VerticleBase {
     subscriber = new RedisSubscriber(vertx, config.redisMode(), config.redisUrl(), config.gatewayId());
     publisher = new RedisPublisher(vertx, config.redisMode(), config.redisUrl(), config.gatewayId());
     sessions = new SessionRegistry();
-    Channels channels = new Channels(config.redisPrefix());
+    channels = new Channels(config.redisPrefix());
+    log = new OpLog(vertx, pool);
     verifier = config.jwt() == null ? null : new TokenVerifier(vertx, config.jwt());
-    feeds = new RoomFeeds(vertx, config, channels, subscriber, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()));
+    feeds = new RoomFeeds(vertx, config, channels, subscriber, log, new Reducer(CanvasLimits.replay()));
     relay = new SubmitRelay(vertx, config, channels, publisher, sessions::get);
     presence = new RoomPresence(vertx, config, channels, publisher, feeds::localSessions);
     feeds.presence(presence);
@@ -188,7 +191,6 @@ public final class GatewayVerticle extends VerticleBase {
     HealthHandler health = new HealthHandler(() -> draining,
         () -> subscriber.connected() && publisher.connected(),
         () -> pool.query("SELECT 1").execute().mapEmpty());
-    Channels channels = new Channels(config.redisPrefix());
     AccountStore accounts = new AccountStore(pool);
     Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
     handlers.put("connect", endpoint::handle);
@@ -198,7 +200,7 @@ public final class GatewayVerticle extends VerticleBase {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     handlers.put("getOpenApi", ctx -> ctx.response().putHeader("content-type", "application/json")
         .sendFile(ApiRouter.CONTRACT));
-    handlers.putAll(new HistoryRoutes(vertx, config, new OpLog(vertx, pool), new Reducer(CanvasLimits.replay()))
+    handlers.putAll(new HistoryRoutes(vertx, config, log, new Reducer(CanvasLimits.replay()))
         .handlers());
     handlers.putAll(new AuthApi(vertx, config, accounts, verifier, publisher, channels).handlers());
     handlers.putAll(new WorkspaceApi(pool, publisher, channels).handlers());

@@ -1,5 +1,6 @@
 package io.flowstate.gateway.access;
 
+import io.flowstate.gateway.auth.TokenVerifier;
 import io.flowstate.gateway.relay.RoomFeeds;
 import io.flowstate.gateway.ws.Session;
 import io.flowstate.gateway.ws.SessionRegistry;
@@ -89,18 +90,20 @@ public final class AccessGuard {
   }
 
   /**
-   * Fails when the user revoked their tokens (logout-all) at or after {@code issuedAt}; tokens
-   * carry whole seconds, so one issued in the same second as the logout-all is revoked too.
+   * The verified identity, unless its user revoked their tokens (logout-all) at or after the
+   * token's {@code iat}; tokens carry whole seconds, so one issued in the same second as the
+   * logout-all is revoked too.
    */
-  public Future<Void> admit(String userId, Instant issuedAt) {
+  public Future<TokenVerifier.Identity> admit(TokenVerifier.Identity identity) {
+    Instant issuedAt = identity.issuedAt();
     if (issuedAt == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(identity);
     }
     // Without PostgreSQL the revocation list cannot be read; the token's own expiry still holds
     // and every join needs PostgreSQL anyway, so the handshake goes on.
-    return notBefore(userId).otherwiseEmpty().compose(notBefore -> notBefore != null
+    return notBefore(identity.user().id()).otherwiseEmpty().compose(notBefore -> notBefore != null
         && issuedAt.getEpochSecond() <= notBefore.getEpochSecond()
-        ? Future.failedFuture("token revoked") : Future.succeededFuture());
+        ? Future.failedFuture("token revoked") : Future.succeededFuture(identity));
   }
 
   private Future<Instant> notBefore(String userId) {

@@ -93,7 +93,7 @@ public final class ApiAuth implements io.vertx.ext.web.handler.JWTAuthHandler {
       return;
     }
     verifier.verify(token)
-        .compose(id -> guard.admit(id.user().id(), id.issuedAt()).map(id))
+        .compose(guard::admit)
         .compose(id -> ensureAccount(id).map(id))
         .onComplete(ar -> {
           if (ar.failed()) {

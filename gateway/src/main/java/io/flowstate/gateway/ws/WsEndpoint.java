@@ -132,7 +132,7 @@ public final class WsEndpoint {
   private Future<TokenVerifier.Identity> authenticate(HttpServerRequest request) {
     String token = token(request);
     if (token != null && verifier != null) {
-      return verifier.verify(token).compose(id -> guard.admit(id.user().id(), id.issuedAt()).map(id));
+      return verifier.verify(token).compose(guard::admit);
     }
     if (config.guestAccess()) {
       User guest = GuestIdentity.create(request.getParam("guest"), request.getParam("name"));
@@ -278,7 +278,7 @@ public final class WsEndpoint {
       throw new FlowStateException(ErrorCode.BAD_REQUEST, "this server does not use access tokens");
     }
     verifier.verify(refresh.token())
-        .compose(id -> guard.admit(id.user().id(), id.issuedAt()).map(id))
+        .compose(guard::admit)
         .onComplete(ar -> {
       if (ar.failed() || !ar.result().user().id().equals(session.user().id())) {
         session.send(ServerFrames.error(ErrorCode.FORBIDDEN, "the token is invalid or names another user",

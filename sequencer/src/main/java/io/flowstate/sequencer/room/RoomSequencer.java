@@ -311,10 +311,16 @@ public final class RoomSequencer {
   }
 
   private boolean mayWrite(RoomAccess access) {
+    return access != null && refusal(access) == null;
+  }
+
+  /** Why the author may not write to the room ({@code forbidden}, {@code not_found}), or null. */
+  private FlowStateException refusal(RoomAccess access) {
     try {
-      return access != null && access.writeRole(config.guestAccess()) != null;
+      access.writeRole(config.guestAccess());
+      return null;
     } catch (FlowStateException refused) {
-      return false;
+      return refused;
     }
   }
 
@@ -338,12 +344,7 @@ public final class RoomSequencer {
         replies.add(error(s, new FlowStateException(ErrorCode.UNAVAILABLE, "roles could not be checked; retry")));
         continue;
       }
-      FlowStateException refused = null;
-      try {
-        allowed.writeRole(config.guestAccess());
-      } catch (FlowStateException e) {
-        refused = e;
-      }
+      FlowStateException refused = refusal(allowed);
       Room room = unloaded.contains(s.room()) ? null : rooms.get(s.room());
       OpKey key = new OpKey(s.room(), s.author().id(), s.id());
       // A retry of an op committed while the author could still edit is acked, not refused.
