@@ -83,7 +83,10 @@ test('pan (space-drag, middle button) and wheel zoom change the view, not the sh
   const shapesBefore = await stateShapes(alice, room);
   const view = () => alice.evaluate(() => ({ ...window.flowstateApp.board.view }));
   const rectScreen = async () => {
-    const b = await alice.locator('#shapes [data-type="rect"] rect').boundingBox();
+    // The board may re-render the shape's node between two reads: wait until it has a box.
+    const rect = alice.locator('#shapes [data-type="rect"] rect');
+    let b = null;
+    await expect.poll(async () => (b = await rect.boundingBox()) !== null).toBe(true);
     return [Math.round(b.x), Math.round(b.y), Math.round(b.width)];
   };
   const r0 = await rectScreen();
